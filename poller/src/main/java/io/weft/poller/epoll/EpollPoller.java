@@ -1,0 +1,201 @@
+package io.weft.poller.epoll;
+
+import static io.weft.poller.epoll.EpollEvent.EPOLLERR;
+import static io.weft.poller.epoll.EpollEvent.EPOLLHUP;
+import static io.weft.poller.epoll.EpollEvent.EPOLLIN;
+import static io.weft.poller.epoll.EpollEvent.EPOLLONESHOT;
+import static io.weft.poller.epoll.EpollEvent.EPOLLOUT;
+import static io.weft.poller.epoll.EpollEvent.EPOLLPRI;
+import static io.weft.poller.epoll.EpollEvent.EPOLLRDHUP;
+import static io.weft.poller.epoll.EpollEvent.EPOLL_CTL_ADD;
+import static io.weft.poller.epoll.EpollEvent.EPOLL_CTL_MOD;
+
+import io.weft.poller.Backend;
+import io.weft.poller.CompletionHandler;
+import io.weft.poller.Events;
+import io.weft.poller.Poller;
+import io.weft.poller.PollerConfig;
+import io.weft.poller.internal.ReadinessTable;
+import io.weft.poller.internal.WakeupSignal;
+import io.weft.poller.sys.Errno;
+import io.weft.poller.sys.ErrnoException;
+import io.weft.poller.sys.Libc;
+import io.weft.poller.sys.NativeMemory;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The epoll backend: readiness only. Each descriptor is registered once and re-armed with
+ * {@code EPOLLONESHOT}, so a wait fires once and a descriptor with a read and a write waiter
+ * is armed for the union of both; when one fires the other is re-armed.
+ *
+ * <p>Owner thread only, except {@link #wakeup()} and {@link #isOpen()}.
+ */
+public final class EpollPoller implements Poller {
+    private static final int READ_EVENTS = EPOLLIN | EPOLLPRI | EPOLLERR | EPOLLHUP | EPOLLRDHUP;
+    private static final int WRITE_EVENTS = EPOLLOUT | EPOLLERR | EPOLLHUP;
+
+    private final int epfd;
+    private final int maxEvents;
+    private final WakeupSignal wakeup;
+    /** epoll_wait's output array, then one more event for epoll_ctl's input. */
+    private final MemorySegment events;
+    private final MemorySegment ctlEvent;
+    private final ReadinessTable waits = new ReadinessTable();
+    private volatile boolean open = true;
+
+    private EpollPoller(int epfd, int maxEvents, WakeupSignal wakeup, MemorySegment events) {
+        this.epfd = epfd;
+        this.maxEvents = maxEvents;
+        this.wakeup = wakeup;
+        this.events = events;
+        this.ctlEvent = events.asSlice(maxEvents * EpollEvent.SIZE, EpollEvent.SIZE);
+    }
+
+    /** Opens an epoll instance with its wake-up eventfd; the calling thread becomes the owner. */
+    public static EpollPoller open(PollerConfig config) throws IOException {
+        int epfd = ErrnoException.check("epoll_create1", Libc.epollCreate1(EpollEvent.EPOLL_CLOEXEC));
+        WakeupSignal wakeup = null;
+        MemorySegment events = null;
+        try {
+            wakeup = new WakeupSignal(true);
+            events = NativeMemory.allocate((config.maxEvents() + 1) * EpollEvent.SIZE);
+            EpollPoller p = new EpollPoller(epfd, config.maxEvents(), wakeup, events);
+            // Level-triggered and never one-shot: the owner drains it each time it fires.
+            EpollEvent.set(p.ctlEvent, EPOLLIN, wakeup.fd());
+            ErrnoException.check("epoll_ctl(ADD eventfd)", Libc.epollCtl(epfd, EPOLL_CTL_ADD, wakeup.fd(), p.ctlEvent));
+            return p;
+        } catch (IOException | RuntimeException e) {
+            if (events != null) NativeMemory.free(events);
+            if (wakeup != null) wakeup.close();
+            Libc.close(epfd);
+            throw e;
+        }
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.EPOLL;
+    }
+
+    @Override
+    public void arm(int fd, int event, long token) throws IOException {
+        ensureOpen();
+        int slot = ReadinessTable.slot(fd, event);
+        waits.put(slot, token);
+        try {
+            rearm(fd);
+        } catch (ErrnoException e) {
+            waits.remove(slot);
+            throw e;
+        }
+    }
+
+    @Override
+    public long disarm(int fd, int event) throws IOException {
+        ensureOpen();
+        long token = waits.remove(ReadinessTable.slot(fd, event));
+        if (token != NO_TOKEN) {
+            try {
+                rearm(fd); // the other direction's wait, or nothing (registered but disabled)
+            } catch (ErrnoException e) {
+                // The descriptor is already closed: there is nothing left to disarm.
+                if (e.errno() != Errno.EBADF && e.errno() != Errno.ENOENT) {
+                    throw e;
+                }
+            }
+        }
+        return token;
+    }
+
+    /** Sets fd's epoll interest to the union of its armed waits (none: disabled). */
+    private void rearm(int fd) throws ErrnoException {
+        int interest = EPOLLONESHOT;
+        if (waits.token(fd << 1) != NO_TOKEN) interest |= EPOLLIN | EPOLLRDHUP;
+        if (waits.token((fd << 1) | 1) != NO_TOKEN) interest |= EPOLLOUT;
+        EpollEvent.set(ctlEvent, interest, fd);
+        // Most arms are of a descriptor registered before, so MOD first; ADD the first time.
+        int r = Libc.epollCtl(epfd, EPOLL_CTL_MOD, fd, ctlEvent);
+        if (r == -Errno.ENOENT) {
+            r = Libc.epollCtl(epfd, EPOLL_CTL_ADD, fd, ctlEvent);
+        }
+        ErrnoException.check("epoll_ctl(fd " + fd + ")", r);
+    }
+
+    @Override
+    public int poll(long timeoutNanos, CompletionHandler handler) throws IOException {
+        ensureOpen();
+        int n = Libc.epollWait(epfd, events, maxEvents, toMillis(timeoutNanos));
+        if (n == -Errno.EINTR) {
+            return 0;
+        }
+        ErrnoException.check("epoll_wait", n);
+        int delivered = 0;
+        for (int i = 0; i < n; i++) {
+            int fd = (int) EpollEvent.data(events, i);
+            int ready = EpollEvent.events(events, i);
+            if (fd == wakeup.fd()) {
+                wakeup.drain();
+                wakeup.consumed();
+                continue;
+            }
+            // Take both waits out first so the handler may arm this descriptor again.
+            long reader = (ready & READ_EVENTS) != 0 ? waits.remove(fd << 1) : NO_TOKEN;
+            long writer = (ready & WRITE_EVENTS) != 0 ? waits.remove((fd << 1) | 1) : NO_TOKEN;
+            boolean other = waits.token(fd << 1) != NO_TOKEN || waits.token((fd << 1) | 1) != NO_TOKEN;
+            if (other) {
+                rearm(fd); // one-shot disabled the whole descriptor; the other waiter still waits
+            }
+            if (reader != NO_TOKEN) {
+                handler.onCompletion(reader, ready & READ_EVENTS, 0);
+                delivered++;
+            }
+            if (writer != NO_TOKEN) {
+                handler.onCompletion(writer, ready & WRITE_EVENTS, 0);
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    private static int toMillis(long nanos) {
+        if (nanos < 0) return -1;
+        if (nanos == 0) return 0;
+        // Round up: waking before the deadline would make the caller spin.
+        long ms = (nanos + 999_999) / 1_000_000;
+        return (int) Math.min(ms, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public void wakeup() {
+        wakeup.signal();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close(CompletionHandler handler) {
+        if (!open) {
+            return;
+        }
+        open = false;
+        waits.forEachArmed(slot -> handler.onCompletion(waits.remove(slot), -Errno.ECANCELED, 0));
+        Libc.close(epfd);
+        wakeup.close();
+        NativeMemory.free(events);
+    }
+
+    private void ensureOpen() {
+        if (!open) {
+            throw new IllegalStateException("poller is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EpollPoller[epfd=" + epfd + ", armed=" + waits.armed() + "]";
+    }
+}

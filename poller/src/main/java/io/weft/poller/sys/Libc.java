@@ -1,0 +1,320 @@
+package io.weft.poller.sys;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Downcalls into the C library, with errno captured by the linker
+ * ({@link Linker.Option#captureCallState}) so that no other call can overwrite it first.
+ *
+ * <p>Every method follows the kernel's convention: a result {@code >= 0} is success and a
+ * negative result is {@code -errno}. Hot paths branch on the sign without an exception;
+ * {@link ErrnoException#check} turns a failure into an exception that names the call.
+ *
+ * <p>All methods may be called from any thread. Pointers are passed as {@link MemorySegment}s
+ * (native ones, or {@link MemorySegment#NULL}).
+ */
+public final class Libc {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    /**
+     * One errno slot per thread. Allocated from an automatic arena so that a dead thread's
+     * slot goes with it; a call needs the slot only between the downcall and reading errno.
+     */
+    private static final ThreadLocal<MemorySegment> CALL_STATE_SLOT =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
+
+    static {
+        if (ADDRESS.byteSize() != 8) {
+            throw new ExceptionInInitializerError("weft needs a 64-bit JVM");
+        }
+    }
+
+    private static final MethodHandle SYSCALL = downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle EVENTFD = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = downcall("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = downcall("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle MMAP = downcall("mmap", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle LISTEN = downcall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ACCEPT4 = downcall("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT = downcall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SETSOCKOPT = downcall("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = downcall("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle PIPE2 = downcall("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CALLOC = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("calloc"),
+            FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle FREE = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("free"),
+            FunctionDescriptor.ofVoid(ADDRESS));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("strerror"),
+            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private Libc() {}
+
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
+        Linker.Option[] options = new Linker.Option[extra.length + 1];
+        options[0] = CAPTURE_ERRNO;
+        System.arraycopy(extra, 0, options, 1, extra.length);
+        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor, options);
+    }
+
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor, CAPTURE_ERRNO);
+    }
+
+    private static MemorySegment state() {
+        return CALL_STATE_SLOT.get();
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private static long result(long ret, MemorySegment state) {
+        return ret == -1 ? -errno(state) : ret;
+    }
+
+    private static int result(int ret, MemorySegment state) {
+        return ret == -1 ? -errno(state) : ret;
+    }
+
+    private static AssertionError unexpected(Throwable t) {
+        if (t instanceof RuntimeException r) throw r;
+        if (t instanceof Error e) throw e;
+        return new AssertionError("downcall threw " + t, t);
+    }
+
+    /** {@code syscall(2)} with up to six arguments (pass 0 for unused ones). */
+    public static long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6) {
+        MemorySegment s = state();
+        try {
+            return result((long) SYSCALL.invokeExact(s, number, a1, a2, a3, a4, a5, a6), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int close(int fd) {
+        MemorySegment s = state();
+        try {
+            return result((int) CLOSE.invokeExact(s, fd), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long read(int fd, MemorySegment buf, long count) {
+        MemorySegment s = state();
+        try {
+            return result((long) READ.invokeExact(s, fd, buf, count), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long write(int fd, MemorySegment buf, long count) {
+        MemorySegment s = state();
+        try {
+            return result((long) WRITE.invokeExact(s, fd, buf, count), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int eventfd(int initval, int flags) {
+        MemorySegment s = state();
+        try {
+            return result((int) EVENTFD.invokeExact(s, initval, flags), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int epollCreate1(int flags) {
+        MemorySegment s = state();
+        try {
+            return result((int) EPOLL_CREATE1.invokeExact(s, flags), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
+        MemorySegment s = state();
+        try {
+            return result((int) EPOLL_CTL.invokeExact(s, epfd, op, fd, event), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        MemorySegment s = state();
+        try {
+            return result((int) EPOLL_WAIT.invokeExact(s, epfd, events, maxEvents, timeoutMillis), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code mmap(2)}: the mapped address, or {@code -errno}. */
+    public static long mmap(MemorySegment addr, long length, int prot, int flags, int fd, long offset) {
+        MemorySegment s = state();
+        try {
+            return result((long) MMAP.invokeExact(s, addr, length, prot, flags, fd, offset), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int munmap(MemorySegment addr, long length) {
+        MemorySegment s = state();
+        try {
+            return result((int) MUNMAP.invokeExact(s, addr, length), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int socket(int domain, int type, int protocol) {
+        MemorySegment s = state();
+        try {
+            return result((int) SOCKET.invokeExact(s, domain, type, protocol), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int bind(int fd, MemorySegment addr, int addrLen) {
+        MemorySegment s = state();
+        try {
+            return result((int) BIND.invokeExact(s, fd, addr, addrLen), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int listen(int fd, int backlog) {
+        MemorySegment s = state();
+        try {
+            return result((int) LISTEN.invokeExact(s, fd, backlog), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int accept4(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
+        MemorySegment s = state();
+        try {
+            return result((int) ACCEPT4.invokeExact(s, fd, addr, addrLen, flags), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int connect(int fd, MemorySegment addr, int addrLen) {
+        MemorySegment s = state();
+        try {
+            return result((int) CONNECT.invokeExact(s, fd, addr, addrLen), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int getsockname(int fd, MemorySegment addr, MemorySegment addrLen) {
+        MemorySegment s = state();
+        try {
+            return result((int) GETSOCKNAME.invokeExact(s, fd, addr, addrLen), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int setsockopt(int fd, int level, int name, MemorySegment value, int valueLen) {
+        MemorySegment s = state();
+        try {
+            return result((int) SETSOCKOPT.invokeExact(s, fd, level, name, value, valueLen), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment valueLen) {
+        MemorySegment s = state();
+        try {
+            return result((int) GETSOCKOPT.invokeExact(s, fd, level, name, value, valueLen), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int shutdown(int fd, int how) {
+        MemorySegment s = state();
+        try {
+            return result((int) SHUTDOWN.invokeExact(s, fd, how), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code pipe2(2)} into {@code fds}, two ints: [0] the read end, [1] the write end. */
+    public static int pipe2(MemorySegment fds, int flags) {
+        MemorySegment s = state();
+        try {
+            return result((int) PIPE2.invokeExact(s, fds, flags), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code calloc(3)}: zeroed memory, or {@link MemorySegment#NULL} when out of memory. */
+    static MemorySegment calloc(long size) {
+        try {
+            return (MemorySegment) CALLOC.invokeExact(1L, size);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static void free(MemorySegment ptr) {
+        try {
+            FREE.invokeExact(ptr);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The C library's description of {@code errno}, e.g. "Operation not permitted". */
+    public static String strerror(int errno) {
+        try {
+            MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);
+            return p.equals(MemorySegment.NULL) ? "errno " + errno : p.reinterpret(4096).getString(0);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+}
