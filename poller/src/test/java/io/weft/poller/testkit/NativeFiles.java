@@ -1,0 +1,62 @@
+package io.weft.poller.testkit;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import io.weft.poller.sys.ErrnoException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+
+/** {@code open(2)} for tests that need a raw descriptor of a regular file (Libc has none). */
+public final class NativeFiles {
+    public static final int O_RDONLY = 0;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0100;
+    public static final int O_TRUNC = 01000;
+    public static final int O_CLOEXEC = 02000000;
+
+    private static final StructLayout STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final MethodHandle OPEN;
+
+    static {
+        Linker linker = Linker.nativeLinker();
+        OPEN = linker.downcallHandle(linker.defaultLookup().findOrThrow("open"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
+    }
+
+    private NativeFiles() {}
+
+    /** Opens {@code path} read-write, creating and truncating it, close-on-exec. */
+    public static int openReadWrite(Path path) throws ErrnoException {
+        return open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    }
+
+    public static int open(Path path, int flags, int mode) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(STATE);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), flags, mode);
+            if (fd < 0) {
+                throw new ErrnoException("open(" + path + ")", (int) ERRNO.get(state, 0L));
+            }
+            return fd;
+        } catch (ErrnoException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Whether {@code fd} is open in this process. */
+    public static boolean isOpen(int fd) {
+        return java.nio.file.Files.exists(Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+}
