@@ -153,6 +153,9 @@ public interface CompletionPoller extends Poller {
         return ~slot;
     }
 
-    /** Hands queued submissions to the kernel now, without waiting; returns how many. */
+    /**
+     * Hands queued submissions to the kernel now, without waiting; returns how many it took,
+     * counting the poller's own (such as its wake-up read).
+     */
     int flush() throws IOException;
 }

@@ -43,9 +43,10 @@ public interface Poller extends AutoCloseable {
      * @param event {@link Events#IN} or {@link Events#OUT}
      * @param token non-negative, returned with the completion
      * @throws IllegalStateException if a wait for ({@code fd}, {@code event}) is already armed
-     * @throws IOException           if the kernel refuses the descriptor at once (epoll
-     *                               reports {@code EBADF} or {@code EPERM} here; io_uring
-     *                               reports them in the completion)
+     * @throws IOException           if the kernel refuses the descriptor at once: epoll
+     *                               reports {@code EBADF}, or {@code EPERM} for a regular
+     *                               file, here; io_uring reports {@code -EBADF} in the
+     *                               completion and treats a regular file as always ready
      */
     void arm(int fd, int event, long token) throws IOException;
 
@@ -64,8 +65,9 @@ public interface Poller extends AutoCloseable {
      *
      * @param timeoutNanos negative to wait until a completion or {@link #wakeup()}, 0 not to
      *                     wait
-     * @return the number of completions handed to {@code handler}; 0 after a timeout, a
-     *         wake-up or an interrupted system call
+     * @return the number of completions handed to {@code handler}; 0 after a timeout or a
+     *         wake-up (an interrupted system call, or completions of the poller's own
+     *         bookkeeping, make it wait on for the time left)
      */
     int poll(long timeoutNanos, CompletionHandler handler) throws IOException;
 

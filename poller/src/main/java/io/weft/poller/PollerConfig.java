@@ -24,9 +24,10 @@ public record PollerConfig(Backend backend, int ringEntries, int completionRatio
     public static final int DEFAULT_MAX_EVENTS = 256;
 
     public PollerConfig {
-        if (ringEntries < 1 || ringEntries > 32768 || Integer.bitCount(ringEntries) != 1) {
+        // At least 2: the poller keeps its wake-up read in flight and one slot free for a linked timeout.
+        if (ringEntries < 2 || ringEntries > 32768 || Integer.bitCount(ringEntries) != 1) {
             throw new IllegalArgumentException(
-                    "weft.uring.entries=" + ringEntries + ": must be a power of two from 1 to 32768");
+                    "weft.uring.entries=" + ringEntries + ": must be a power of two from 2 to 32768");
         }
         if (completionRatio < 1 || completionRatio > 16) {
             throw new IllegalArgumentException("weft.uring.cqRatio=" + completionRatio + ": must be from 1 to 16");

@@ -35,6 +35,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 public final class Ratios {
     /** Each benchmark class's baseline method: the JDK's own poller. */
     static final String BASELINE = "jdkSelector";
+    /** An error above this fraction of the score marks the row as noisy. */
+    static final double NOISY = 0.10;
 
     private Ratios() {}
 
@@ -109,6 +111,7 @@ public final class Ratios {
                     .put(row.method(), row);
         }
         List<String[]> lines = new ArrayList<>();
+        boolean noisy = false;
         lines.add(new String[] {"Benchmark", "Params", "Backend", "Score", "Error", "Units", "vs JDK", "range"});
         for (Map<String, Row> set : sets.values()) {
             Row base = set.get(BASELINE);
@@ -129,9 +132,17 @@ public final class Ratios {
                     // Worst case: our slow end against the baseline's fast end, and back.
                     double worst = r.timePerOp() ? speedup(r, r.high(), base.low()) : speedup(r, r.low(), base.high());
                     double best = r.timePerOp() ? speedup(r, r.low(), base.high()) : speedup(r, r.high(), base.low());
-                    if (Double.isFinite(worst) && Double.isFinite(best) && worst > 0) {
+                    if (!(r.low() > 0 && base.low() > 0)) {
+                        // NaN (too few iterations for an interval) stays blank; an interval
+                        // reaching 0 or below bounds nothing.
+                        range = Double.isNaN(r.low()) || Double.isNaN(base.low()) ? "" : "unbounded (noisy)";
+                    } else {
                         range = fmtRatio(worst) + " .. " + fmtRatio(best);
                     }
+                }
+                if (Double.isFinite(r.error()) && r.error() > NOISY * r.score()) {
+                    noisy = true;
+                    ratio = ratio + " *";
                 }
                 lines.add(new String[] {r.group(), r.params(), r.method(), fmtScore(r.score()),
                         Double.isFinite(r.error()) ? "± " + fmtScore(r.error()) : "", r.unit(), ratio, range});
@@ -158,10 +169,14 @@ public final class Ratios {
             }
             out.println(sb.toString().stripTrailing());
         }
+        if (noisy) {
+            out.println("* error above " + Math.round(NOISY * 100) + "% of the score: run more iterations or forks; on a"
+                    + " small VM pin the run to one CPU (taskset -c 1, see bench/README.md).");
+        }
         Map<String, Row> missing = new TreeMap<>();
         for (Map<String, Row> set : sets.values()) {
             if (!set.containsKey(BASELINE)) {
-                set.values().forEach(r -> missing.put(r.group() + " " + r.params(), r));
+                set.values().forEach(r -> missing.put((r.group() + " " + r.params()).strip(), r));
             }
         }
         if (!missing.isEmpty()) {

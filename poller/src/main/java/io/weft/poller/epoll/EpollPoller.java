@@ -42,6 +42,7 @@ public final class EpollPoller implements Poller {
     private final MemorySegment events;
     private final MemorySegment ctlEvent;
     private final ReadinessTable waits = new ReadinessTable();
+    private boolean polling;
     private volatile boolean open = true;
 
     private EpollPoller(int epfd, int maxEvents, WakeupSignal wakeup, MemorySegment events) {
@@ -97,7 +98,14 @@ public final class EpollPoller implements Poller {
         long token = waits.remove(ReadinessTable.slot(fd, event));
         if (token != NO_TOKEN) {
             try {
-                rearm(fd); // the other direction's wait, or nothing (registered but disabled)
+                if (hasWait(fd)) {
+                    rearm(fd); // the other direction's wait
+                } else {
+                    // Not MOD to an empty mask: epoll always adds EPOLLERR | EPOLLHUP, so a
+                    // disarmed socket that hangs up would still wake epoll_wait.
+                    ErrnoException.check("epoll_ctl(DEL fd " + fd + ")",
+                            Libc.epollCtl(epfd, EpollEvent.EPOLL_CTL_DEL, fd, MemorySegment.NULL));
+                }
             } catch (ErrnoException e) {
                 // The descriptor is already closed: there is nothing left to disarm.
                 if (e.errno() != Errno.EBADF && e.errno() != Errno.ENOENT) {
@@ -108,7 +116,11 @@ public final class EpollPoller implements Poller {
         return token;
     }
 
-    /** Sets fd's epoll interest to the union of its armed waits (none: disabled). */
+    private boolean hasWait(int fd) {
+        return waits.token(fd << 1) != NO_TOKEN || waits.token((fd << 1) | 1) != NO_TOKEN;
+    }
+
+    /** Sets fd's epoll interest to the union of its armed waits. */
     private void rearm(int fd) throws ErrnoException {
         int interest = EPOLLONESHOT;
         if (waits.token(fd << 1) != NO_TOKEN) interest |= EPOLLIN | EPOLLRDHUP;
@@ -125,35 +137,63 @@ public final class EpollPoller implements Poller {
     @Override
     public int poll(long timeoutNanos, CompletionHandler handler) throws IOException {
         ensureOpen();
-        int n = Libc.epollWait(epfd, events, maxEvents, toMillis(timeoutNanos));
-        if (n == -Errno.EINTR) {
-            return 0;
+        if (polling) {
+            throw new IllegalStateException("poll is not reentrant: called from a completion handler");
         }
-        ErrnoException.check("epoll_wait", n);
+        polling = true;
+        try {
+            long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+            long wait = timeoutNanos;
+            for (;;) {
+                int n = Libc.epollWait(epfd, events, maxEvents, toMillis(wait));
+                if (n != -Errno.EINTR) {
+                    ErrnoException.check("epoll_wait", n);
+                    int delivered = 0;
+                    boolean wokenUp = false;
+                    for (int i = 0; i < n; i++) {
+                        int fd = (int) EpollEvent.data(events, i);
+                        if (fd == wakeup.fd()) {
+                            wakeup.drain();
+                            wakeup.consumed();
+                            wokenUp = true;
+                        } else {
+                            delivered += dispatch(fd, EpollEvent.events(events, i), handler);
+                        }
+                    }
+                    // An event for a wait disarmed meanwhile delivers nothing: keep waiting.
+                    if (delivered > 0 || wokenUp || timeoutNanos == 0) {
+                        return delivered;
+                    }
+                }
+                // EINTR (a signal, or task work the kernel queued to this thread, e.g. when a
+                // ring it used is torn down): wait again for the time left.
+                if (timeoutNanos > 0) {
+                    wait = deadline - System.nanoTime();
+                    if (wait <= 0) {
+                        return 0;
+                    }
+                }
+            }
+        } finally {
+            polling = false;
+        }
+    }
+
+    private int dispatch(int fd, int ready, CompletionHandler handler) throws ErrnoException {
+        // Take both waits out first so the handler may arm this descriptor again.
+        long reader = (ready & READ_EVENTS) != 0 ? waits.remove(fd << 1) : NO_TOKEN;
+        long writer = (ready & WRITE_EVENTS) != 0 ? waits.remove((fd << 1) | 1) : NO_TOKEN;
+        if (hasWait(fd)) {
+            rearm(fd); // one-shot disabled the whole descriptor; the other waiter still waits
+        }
         int delivered = 0;
-        for (int i = 0; i < n; i++) {
-            int fd = (int) EpollEvent.data(events, i);
-            int ready = EpollEvent.events(events, i);
-            if (fd == wakeup.fd()) {
-                wakeup.drain();
-                wakeup.consumed();
-                continue;
-            }
-            // Take both waits out first so the handler may arm this descriptor again.
-            long reader = (ready & READ_EVENTS) != 0 ? waits.remove(fd << 1) : NO_TOKEN;
-            long writer = (ready & WRITE_EVENTS) != 0 ? waits.remove((fd << 1) | 1) : NO_TOKEN;
-            boolean other = waits.token(fd << 1) != NO_TOKEN || waits.token((fd << 1) | 1) != NO_TOKEN;
-            if (other) {
-                rearm(fd); // one-shot disabled the whole descriptor; the other waiter still waits
-            }
-            if (reader != NO_TOKEN) {
-                handler.onCompletion(reader, ready & READ_EVENTS, 0);
-                delivered++;
-            }
-            if (writer != NO_TOKEN) {
-                handler.onCompletion(writer, ready & WRITE_EVENTS, 0);
-                delivered++;
-            }
+        if (reader != NO_TOKEN) {
+            handler.onCompletion(reader, ready & READ_EVENTS, 0);
+            delivered++;
+        }
+        if (writer != NO_TOKEN) {
+            handler.onCompletion(writer, ready & WRITE_EVENTS, 0);
+            delivered++;
         }
         return delivered;
     }
@@ -180,6 +220,9 @@ public final class EpollPoller implements Poller {
     public void close(CompletionHandler handler) {
         if (!open) {
             return;
+        }
+        if (polling) {
+            throw new IllegalStateException("close is not allowed from a completion handler");
         }
         open = false;
         waits.forEachArmed(slot -> handler.onCompletion(waits.remove(slot), -Errno.ECANCELED, 0));

@@ -65,6 +65,7 @@ public final class Libc {
     private static final MethodHandle SETSOCKOPT = downcall("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETSOCKOPT = downcall("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle PIPE2 = downcall("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle CALLOC = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("calloc"),
             FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_LONG));
@@ -276,6 +277,16 @@ public final class Libc {
         MemorySegment s = state();
         try {
             return result((int) SHUTDOWN.invokeExact(s, fd, how), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code poll(2)} on {@code nfds} {@code struct pollfd}s; the number ready, or {@code -errno}. */
+    public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
+        MemorySegment s = state();
+        try {
+            return result((int) POLL.invokeExact(s, fds, nfds, timeoutMillis), s);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -79,7 +79,7 @@ public final class Sockets {
         }
     }
 
-    /** A blocking-connected TCP socket to 127.0.0.1:{@code port}, then non-blocking if asked. */
+    /** A blocking TCP socket connected to 127.0.0.1:{@code port}. */
     public static int connectLoopback(int port) throws ErrnoException {
         int fd = tcpSocket(false);
         try (Arena arena = Arena.ofConfined()) {

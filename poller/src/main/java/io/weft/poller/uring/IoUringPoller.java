@@ -57,6 +57,8 @@ public final class IoUringPoller implements CompletionPoller {
     private static final long TAG_INTERNAL = 0xC000_0000_0000_0000L;
     private static final long WAKEUP_READ = TAG_INTERNAL | 1;
     private static final long IGNORED = TAG_INTERNAL | 2;
+    /** "No descriptor": outside the int range, so no caller descriptor or slot is confused with it. */
+    private static final long NO_FD = Long.MIN_VALUE;
 
     /** Opcodes the poller itself relies on; the others are reported by {@link #supports}. */
     private static final int[] REQUIRED_OPS = {OP_NOP, OP_POLL_ADD, OP_POLL_REMOVE, OP_ASYNC_CANCEL, OP_READ, OP_TIMEOUT};
@@ -86,6 +88,8 @@ public final class IoUringPoller implements CompletionPoller {
     /** SQE index of the last caller operation claimed, while a LINK_TIMEOUT may follow it. */
     private int linkable = -1;
     private boolean polling;
+    /** Set by reap when the wake-up eventfd's read completed: poll returns even with nothing delivered. */
+    private boolean wokenUp;
     private volatile boolean open = true;
 
     private IoUringPoller(Ring ring, boolean[] supported, WakeupSignal wakeup, MemorySegment scratch) {
@@ -136,10 +140,10 @@ public final class IoUringPoller implements CompletionPoller {
             if (scratch != null) NativeMemory.free(scratch);
             if (wakeup != null) wakeup.close();
             ring.close();
-            if (e instanceof ErrnoException ee) {
-                throw new BackendUnavailableException(Backend.IO_URING, ee.getMessage(), ee);
+            if (e instanceof BackendUnavailableException bue) {
+                throw bue;
             }
-            throw e;
+            throw new BackendUnavailableException(Backend.IO_URING, e.getMessage(), e);
         }
     }
 
@@ -194,7 +198,7 @@ public final class IoUringPoller implements CompletionPoller {
         long token = waits.remove(slot); // bumps the generation: a late completion is dropped
         if (token != NO_TOKEN) {
             long s = claim(IGNORED);
-            op(s, OP_POLL_REMOVE, -1);
+            op(s, OP_POLL_REMOVE, NO_FD);
             sqes.set(JAVA_LONG, s + SQE_ADDR, armed);
         }
         return token;
@@ -208,7 +212,7 @@ public final class IoUringPoller implements CompletionPoller {
 
     @Override
     public void nop(long token) throws IOException {
-        userOp(OP_NOP, -1, token);
+        userOp(OP_NOP, NO_FD, token);
     }
 
     @Override
@@ -243,6 +247,7 @@ public final class IoUringPoller implements CompletionPoller {
 
     @Override
     public void recv(int fd, BufferRing ring, boolean multishot, long token) throws IOException {
+        ensureOpen();
         if (!(ring instanceof ProvidedBufferRing pbr) || !bufferRings.contains(pbr)) {
             throw new IllegalArgumentException("buffer ring was not registered with this poller");
         }
@@ -308,7 +313,8 @@ public final class IoUringPoller implements CompletionPoller {
     public void closeFd(int fd, long token) throws IOException {
         if (fd < 0) {
             // A registered file is closed by slot (file_index is 1-based); FIXED_FILE is not allowed.
-            long s = userOp(OP_CLOSE, 0, token);
+            long s = userOp(OP_CLOSE, NO_FD, token);
+            sqes.set(JAVA_INT, s + SQE_FD, 0);
             sqes.set(JAVA_INT, s + SQE_FILE_INDEX, ~fd + 1);
         } else {
             userOp(OP_CLOSE, fd, token);
@@ -317,7 +323,7 @@ public final class IoUringPoller implements CompletionPoller {
 
     @Override
     public void timeout(long nanos, long token) throws IOException {
-        long s = userOp(OP_TIMEOUT, -1, token);
+        long s = userOp(OP_TIMEOUT, NO_FD, token);
         timespecFor(s, nanos);
     }
 
@@ -335,7 +341,7 @@ public final class IoUringPoller implements CompletionPoller {
         inflight++;
         linkable = -1;
         sqes.set(JAVA_LONG, s + SQE_USER_DATA, token);
-        op(s, OP_LINK_TIMEOUT, -1);
+        op(s, OP_LINK_TIMEOUT, NO_FD);
         timespecFor(s, nanos);
     }
 
@@ -344,7 +350,7 @@ public final class IoUringPoller implements CompletionPoller {
         ensureOpen();
         checkToken(token);
         long s = claim(IGNORED);
-        op(s, OP_ASYNC_CANCEL, -1);
+        op(s, OP_ASYNC_CANCEL, NO_FD);
         sqes.set(JAVA_LONG, s + SQE_ADDR, token);
     }
 
@@ -352,14 +358,15 @@ public final class IoUringPoller implements CompletionPoller {
     public void cancelFd(int fd) throws IOException {
         ensureOpen();
         long s = claim(IGNORED);
-        op(s, OP_ASYNC_CANCEL, fd < 0 ? ~fd : fd);
-        sqes.set(JAVA_BYTE, s + SQE_FLAGS, (byte) 0); // FIXED_FILE is not how cancel names a slot
+        // Cancel names a registered slot with its own flag (FD_FIXED), not IOSQE_FIXED_FILE.
+        op(s, OP_ASYNC_CANCEL, NO_FD);
+        sqes.set(JAVA_INT, s + SQE_FD, fd < 0 ? ~fd : fd);
         int flags = ASYNC_CANCEL_FD | ASYNC_CANCEL_ALL | (fd < 0 ? 1 << 3 /* FD_FIXED */ : 0);
         sqes.set(JAVA_INT, s + SQE_OP_FLAGS, flags);
     }
 
     /** Claims an SQE for a caller's operation and fills opcode, descriptor and token. */
-    private long userOp(int opcode, int fd, long token) throws IOException {
+    private long userOp(int opcode, long fd, long token) throws IOException {
         ensureOpen();
         checkToken(token);
         long s = claim(token);
@@ -368,14 +375,20 @@ public final class IoUringPoller implements CompletionPoller {
         return s;
     }
 
-    /** Writes opcode and descriptor; a negative descriptor names a registered file slot. */
-    private void op(long s, int opcode, int fd) {
+    /**
+     * Writes opcode and descriptor. A negative descriptor from a caller names a registered
+     * file slot ({@link CompletionPoller#fixedFile}); {@link #NO_FD} is for operations on no
+     * descriptor (it is not a valid int descriptor or slot encoding the caller can pass).
+     */
+    private void op(long s, int opcode, long fd) {
         sqes.set(JAVA_BYTE, s + SQE_OPCODE, (byte) opcode);
-        if (fd < -1) {
-            sqes.set(JAVA_INT, s + SQE_FD, ~fd);
+        if (fd == NO_FD) {
+            sqes.set(JAVA_INT, s + SQE_FD, -1);
+        } else if (fd < 0) {
+            sqes.set(JAVA_INT, s + SQE_FD, ~(int) fd);
             sqes.set(JAVA_BYTE, s + SQE_FLAGS, IOSQE_FIXED_FILE);
         } else {
-            sqes.set(JAVA_INT, s + SQE_FD, fd);
+            sqes.set(JAVA_INT, s + SQE_FD, (int) fd);
         }
     }
 
@@ -462,26 +475,50 @@ public final class IoUringPoller implements CompletionPoller {
         }
         polling = true;
         try {
-            ring.publish();
-            linkable = -1;
-            int toSubmit = ring.unconsumed();
-            long r;
-            if (timeoutNanos == 0 || ring.cqReady() > 0) {
-                // GETEVENTS without waiting still runs deferred task work (DEFER_TASKRUN).
-                r = ring.enter(toSubmit, 0, ENTER_GETEVENTS, MemorySegment.NULL, 0);
-            } else if (timeoutNanos < 0) {
-                r = ring.enter(toSubmit, 1, ENTER_GETEVENTS, MemorySegment.NULL, 0);
-            } else {
-                setTimespec(WAIT_TS, timeoutNanos);
-                r = ring.enter(toSubmit, 1, ENTER_GETEVENTS | ENTER_EXT_ARG,
-                        scratch.asSlice(GETEVENTS_ARG, GETEVENTS_ARG_SIZE), GETEVENTS_ARG_SIZE);
+            long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+            long wait = timeoutNanos;
+            for (;;) {
+                wokenUp = false;
+                enterAndWait(wait);
+                int delivered = reap(handler);
+                // The poller's own completions (a disarm's POLL_REMOVE, a stale wait, a cancel's
+                // reply) must not end the wait early: return only for the caller's completions,
+                // a wake-up, or the timeout.
+                if (delivered > 0 || wokenUp || timeoutNanos == 0) {
+                    return delivered;
+                }
+                if (timeoutNanos > 0) {
+                    wait = deadline - System.nanoTime();
+                    if (wait <= 0) {
+                        return 0;
+                    }
+                }
             }
-            if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
-                throw new ErrnoException("io_uring_enter", (int) -r);
-            }
-            return reap(handler);
         } finally {
             polling = false;
+        }
+    }
+
+    /** One io_uring_enter: submits what is queued and waits up to {@code timeoutNanos} (see poll). */
+    private void enterAndWait(long timeoutNanos) throws ErrnoException {
+        ring.publish();
+        linkable = -1;
+        int toSubmit = ring.unconsumed();
+        long r;
+        if (timeoutNanos == 0 || ring.cqReady() > 0) {
+            // GETEVENTS without waiting still runs deferred task work (DEFER_TASKRUN).
+            r = ring.enter(toSubmit, 0, ENTER_GETEVENTS, MemorySegment.NULL, 0);
+        } else if (timeoutNanos < 0) {
+            r = ring.enter(toSubmit, 1, ENTER_GETEVENTS, MemorySegment.NULL, 0);
+        } else {
+            setTimespec(WAIT_TS, timeoutNanos);
+            r = ring.enter(toSubmit, 1, ENTER_GETEVENTS | ENTER_EXT_ARG,
+                    scratch.asSlice(GETEVENTS_ARG, GETEVENTS_ARG_SIZE), GETEVENTS_ARG_SIZE);
+        }
+        // ETIME: timed out; EINTR: a signal (the caller loops with the time left); EAGAIN,
+        // EBUSY: no room for completions right now, reaping makes room.
+        if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
+            throw new ErrnoException("io_uring_enter", (int) -r);
         }
     }
 
@@ -515,6 +552,7 @@ public final class IoUringPoller implements CompletionPoller {
                             }
                         }
                     } else if (userData == WAKEUP_READ) {
+                        wokenUp = true;
                         wakeup.consumed();
                         if (open) {
                             armWakeupRead();
@@ -662,7 +700,7 @@ public final class IoUringPoller implements CompletionPoller {
                 long s = ring.claimSqe();
                 inflight++;
                 sqes.set(JAVA_LONG, s + SQE_USER_DATA, IGNORED);
-                op(s, OP_ASYNC_CANCEL, -1);
+                op(s, OP_ASYNC_CANCEL, NO_FD);
                 sqes.set(JAVA_INT, s + SQE_OP_FLAGS, ASYNC_CANCEL_ANY | ASYNC_CANCEL_ALL);
             }
         } catch (ErrnoException e) {

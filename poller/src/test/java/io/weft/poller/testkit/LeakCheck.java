@@ -100,11 +100,11 @@ public final class LeakCheck implements BeforeAllCallback, AfterEachCallback, Af
     public record Snapshot(long allocations, long bytes, Map<Integer, String> descriptors) {
 
         public static Snapshot take() {
-            return new Snapshot(NativeMemory.liveAllocations(), NativeMemory.liveBytes(), descriptors());
+            return new Snapshot(NativeMemory.liveAllocations(), NativeMemory.liveBytes(), openDescriptors());
         }
 
         /** fd number to link target, for sockets, pipes and anonymous inodes only. */
-        public static Map<Integer, String> descriptors() {
+        public static Map<Integer, String> openDescriptors() {
             Map<Integer, String> fds = new TreeMap<>();
             try (DirectoryStream<Path> dir = Files.newDirectoryStream(PROC_FD)) {
                 for (Path p : dir) {

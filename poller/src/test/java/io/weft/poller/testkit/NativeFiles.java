@@ -24,11 +24,12 @@ public final class NativeFiles {
 
     private static final StructLayout STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle OPEN;
+    private static final MethodHandle OPEN = openHandle();
 
-    static {
+    @SuppressWarnings("restricted") // the JVM runs with --enable-native-access=ALL-UNNAMED
+    private static MethodHandle openHandle() {
         Linker linker = Linker.nativeLinker();
-        OPEN = linker.downcallHandle(linker.defaultLookup().findOrThrow("open"),
+        return linker.downcallHandle(linker.defaultLookup().findOrThrow("open"),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
                 Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
     }
@@ -58,5 +59,15 @@ public final class NativeFiles {
     /** Whether {@code fd} is open in this process. */
     public static boolean isOpen(int fd) {
         return java.nio.file.Files.exists(Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** A descriptor number that is not open now (checked, not guessed). */
+    public static int unusedDescriptor() {
+        for (int fd = 4000; fd < 5000; fd++) {
+            if (!isOpen(fd)) {
+                return fd;
+            }
+        }
+        throw new AssertionError("no free descriptor number between 4000 and 5000");
     }
 }

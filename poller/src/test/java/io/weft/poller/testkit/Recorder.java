@@ -3,6 +3,7 @@ package io.weft.poller.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.weft.poller.Backend;
 import io.weft.poller.Completion;
 import io.weft.poller.CompletionHandler;
 import io.weft.poller.Poller;
@@ -105,6 +106,54 @@ public final class Recorder implements CompletionHandler {
     public Done awaitOnly(Poller poller, long token) throws IOException {
         awaitFinal(poller, token);
         return only(token);
+    }
+
+    /**
+     * Polls once with {@code timeoutNanos} expecting nothing, and asserts that poll waited out
+     * about the timeout (at least 90% of it); returns how long it waited.
+     *
+     * <p>Both backends wait out the rest of the timeout after an interrupted system call (closing
+     * an io_uring ring makes the kernel interrupt its owner's next blocking call some 20 ms
+     * later, so epoll_wait sees EINTR), so a single early return fails.
+     */
+    public long assertWaitsOutTimeout(Poller poller, long timeoutNanos) throws IOException {
+        List<String> early = new ArrayList<>();
+        int attempts = 1;
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            int before = all.size();
+            long t0 = System.nanoTime();
+            int n = poller.poll(timeoutNanos, this);
+            long elapsed = System.nanoTime() - t0;
+            assertEquals(0, n, () -> "poll() with nothing to deliver: " + all);
+            assertEquals(before, all.size(), () -> "nothing should be delivered: " + all);
+            if (elapsed >= timeoutNanos / 10 * 9) {
+                if (elapsed > timeoutNanos + 5_000_000_000L) {
+                    fail("poll(" + timeoutNanos / 1e6 + " ms) took " + elapsed / 1e6 + " ms");
+                }
+                return elapsed;
+            }
+            early.add(String.format("%.3f ms", elapsed / 1e6));
+        }
+        return fail("poll(" + timeoutNanos / 1e6 + " ms) on " + poller.backend() + " returned 0 early, after " + early
+                + " with nothing delivered");
+    }
+
+    /**
+     * Polls until something is delivered (retrying the 0 an interrupted system call may give)
+     * or {@code timeoutNanos} passes; returns what the delivering poll() returned, 0 if none.
+     */
+    public int pollUntilDelivered(Poller poller, long timeoutNanos) throws IOException {
+        int before = all.size();
+        long deadline = System.nanoTime() + timeoutNanos;
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0) {
+            int n = poller.poll(left, this);
+            if (n != 0 || all.size() != before) {
+                assertEquals(all.size() - before, n, () -> "poll() must count what it delivered: " + all);
+                return n;
+            }
+        }
+        return 0;
     }
 
     /** Polls for {@code nanos} and asserts that nothing was delivered meanwhile. */

@@ -1,0 +1,16 @@
+package io.weft.poller.contract;
+
+import io.weft.poller.Backend;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Runs every test of the class once on epoll and once on io_uring ({@link PollerContract#backend}). */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@ParameterizedClass(name = "[{index}] {0}")
+@EnumSource(value = Backend.class, names = {"EPOLL", "IO_URING"})
+public @interface BothBackends {}
