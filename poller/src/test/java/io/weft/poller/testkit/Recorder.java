@@ -3,7 +3,6 @@ package io.weft.poller.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.weft.poller.Backend;
 import io.weft.poller.Completion;
 import io.weft.poller.CompletionHandler;
 import io.weft.poller.Poller;
