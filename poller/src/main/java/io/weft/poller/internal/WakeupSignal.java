@@ -24,8 +24,9 @@ import java.lang.invoke.VarHandle;
  *       {@link #consumed()} and only then re-checks whatever the wake-up was about. Resetting
  *       before the read would let a signal land between the reset and the read and be lost.</li>
  * </ul>
- * Both accesses to {@code pending} are volatile, so the owner's reset and its later queue
- * reads, and a signaller's queue write and its read of {@code pending}, are totally ordered.
+ * The owner's reset is a volatile write followed by its queue reads; a signaller's queue
+ * write, however it was made, is ordered before its read of {@code pending} by a full fence
+ * at the start of {@link #signal()}. So of the two at least one sees the other.
  *
  * <p>Closing races with signallers on other threads: a signaller counts itself in
  * {@code writers} before it checks {@code closed}, and {@link #close()} sets {@code closed}
@@ -78,6 +79,11 @@ public final class WakeupSignal implements AutoCloseable {
 
     /** Wakes the owner. Any thread; a no-op after {@link #close()}. */
     public void signal() {
+        // Orders whatever the caller published before this call (even with a plain or
+        // release store) before the read of pending: without it the store can sink below
+        // the read, the owner resets pending and misses the value, and no wake-up is sent
+        // (jcstress PlainPublicationTest caught exactly that).
+        VarHandle.fullFence();
         if ((int) PENDING.getVolatile(this) != 0 || !PENDING.compareAndSet(this, 0, 1)) {
             return;
         }

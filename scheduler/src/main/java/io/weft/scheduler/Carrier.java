@@ -1,0 +1,358 @@
+package io.weft.scheduler;
+
+import io.weft.poller.Completion;
+import io.weft.poller.CompletionHandler;
+import io.weft.poller.Poller;
+import io.weft.poller.Pollers;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A carrier: one platform thread that runs virtual threads and drives its own poller.
+ *
+ * <h2>The loop</h2>
+ * <pre>
+ * forever:
+ *   run the inbox's messages (carrier-bound work: disarms, timers added from elsewhere)
+ *   task = run queue, else the scheduler's overflow queue, else steal from another carrier
+ *   if task: run it; every reapInterval tasks poll(0) and fire due timers (fairness)
+ *   else:   fire due timers; if none, sleep in poller.poll(until the next timer)
+ * </pre>
+ *
+ * <h2>Sleeping without losing a wake-up</h2>
+ * Before it sleeps the carrier stores {@code state = SLEEPING} (volatile) and then looks at its
+ * queues once more; a submitter first adds its task (a volatile CAS in the queue) and then
+ * reads {@code state}. Of two volatile write-then-read pairs on different variables at least
+ * one sees the other's write, so either the carrier sees the task and stays up, or the
+ * submitter sees SLEEPING, CASes it to WOKEN (so only one submitter pays) and calls
+ * {@code poller.wakeup()}. A busy carrier is never woken with a system call.
+ *
+ * <h2>Ownership</h2>
+ * The poller, the {@link TimerHeap} and the {@link WaitTable} belong to this carrier's OS
+ * thread: the loop, and virtual threads while they are mounted here (they arm waits on the
+ * poller directly; the kernel sees the same task). Other threads reach them through
+ * {@link #post}. The run queue and the inbox take any thread.
+ */
+final class Carrier extends Thread {
+    static final int RUNNING = 0;
+    static final int SLEEPING = 1;
+    static final int WOKEN = 2;
+
+    private static final System.Logger LOG = System.getLogger("io.weft.scheduler");
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Carrier.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final WeftScheduler scheduler;
+    final int index;
+    final RunQueue runQueue;
+    final CarrierCounters counters = new CarrierCounters();
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final TimerHeap timers = new TimerHeap();
+    private final WaitTable waits = new WaitTable();
+    private final AtomicInteger foreignTimerCancels = new AtomicInteger();
+    private final CompletionHandler handler = this::onCompletion;
+    private final int reapInterval;
+    private Poller poller;
+    private volatile int state;
+    private volatile boolean terminate;
+
+    Carrier(WeftScheduler scheduler, int index, int runQueueCapacity, int reapInterval) {
+        super("weft-carrier-" + index);
+        setDaemon(true);
+        this.scheduler = scheduler;
+        this.index = index;
+        this.runQueue = new RunQueue(runQueueCapacity);
+        this.reapInterval = reapInterval;
+    }
+
+    /** The carrier running the caller (its loop, or a virtual thread mounted on it), or null. */
+    static Carrier current() {
+        return VirtualThreads.currentCarrierThread() instanceof Carrier c ? c : null;
+    }
+
+    @Override
+    public void run() {
+        try {
+            // Opened here, not by the scheduler: an io_uring ring is single-issuer, and its
+            // issuer is the thread that creates it.
+            poller = Pollers.open(scheduler.pollerBackend(), scheduler.config().poller());
+        } catch (IOException | RuntimeException e) {
+            scheduler.carrierFailed(this, e);
+            return;
+        }
+        scheduler.carrierStarted(this);
+        try {
+            loop();
+        } finally {
+            closePoller();
+        }
+    }
+
+    Poller poller() {
+        return poller;
+    }
+
+    private void loop() {
+        int sinceReap = 0;
+        for (;;) {
+            Runnable task = nextTask();
+            if (task != null) {
+                runTask(task);
+                if (++sinceReap >= reapInterval) {
+                    // Fairness: a run queue that never drains must not starve I/O and timers.
+                    sinceReap = 0;
+                    poll(0);
+                    fireTimers();
+                }
+                continue;
+            }
+            sinceReap = 0;
+            if (fireTimers()) {
+                continue;
+            }
+            if (terminate) {
+                return;
+            }
+            sleep();
+        }
+    }
+
+    private Runnable nextTask() {
+        Runnable message;
+        while ((message = inbox.poll()) != null) {
+            runInline(message);
+        }
+        Runnable task = runQueue.poll();
+        if (task == null) {
+            task = scheduler.overflow().poll();
+        }
+        if (task == null) {
+            task = scheduler.steal(this);
+            if (task != null) counters.steals++;
+        }
+        return task;
+    }
+
+    private void sleep() {
+        long timeout = timers.nanosUntilNext(System.nanoTime());
+        if (timeout == 0) {
+            return;
+        }
+        STATE.setVolatile(this, SLEEPING);
+        if (!inbox.isEmpty() || !runQueue.isEmpty() || !scheduler.overflow().isEmpty() || terminate
+                || scheduler.hasStealable(this)) {
+            STATE.setVolatile(this, RUNNING);
+            return;
+        }
+        poll(timeout);
+        STATE.setVolatile(this, RUNNING);
+    }
+
+    private void poll(long timeoutNanos) {
+        counters.polls++;
+        try {
+            counters.completions += poller.poll(timeoutNanos, handler);
+        } catch (IOException | RuntimeException e) {
+            counters.pollErrors++;
+            LOG.log(Level.ERROR, getName() + ": poll failed: " + e.getMessage(), e);
+        }
+        drainForeignTimerCancels();
+    }
+
+    private void onCompletion(long token, int result, int flags) {
+        Completable c = Completion.hasMore(flags) ? waits.get(token) : waits.remove(token);
+        if (c != null) {
+            try {
+                c.complete(this, result, flags);
+            } catch (RuntimeException e) {
+                // e.g. RejectedExecutionException for a thread woken while the scheduler closes
+                LOG.log(Level.DEBUG, getName() + ": completion handler failed: " + e);
+            }
+        }
+    }
+
+    private void runTask(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, getName() + ": task threw " + t, t);
+        }
+        counters.tasksRun++;
+    }
+
+    private void runInline(Runnable message) {
+        try {
+            message.run();
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, getName() + ": carrier message threw " + t, t);
+        }
+    }
+
+    // ---- submissions ------------------------------------------------------------------
+
+    /** From this carrier (its loop or a mounted virtual thread): queue here, for affinity. */
+    void submitLocal(Runnable task) {
+        if (!runQueue.offer(task)) {
+            scheduler.overflow().add(task);
+        }
+        // More than the one just added: let an idle carrier steal instead of waiting on us.
+        if (runQueue.size() > 1) {
+            scheduler.wakeIdle(this);
+        }
+    }
+
+    /** From any other thread: queue here and wake this carrier if it sleeps. */
+    void submitExternal(Runnable task) {
+        if (!runQueue.offer(task)) {
+            scheduler.overflow().add(task);
+        }
+        wake();
+    }
+
+    /** Runs {@code message} on this carrier's thread, outside any virtual thread. Any thread. */
+    void post(Runnable message) {
+        inbox.add(message);
+        wake();
+    }
+
+    boolean isSleeping() {
+        return state == SLEEPING;
+    }
+
+    /** Wakes the carrier if it sleeps; true if this call sent the wake-up. Any thread. */
+    boolean wake() {
+        if (state == SLEEPING && STATE.compareAndSet(this, SLEEPING, WOKEN)) {
+            counters.wakeupsSent.incrementAndGet();
+            poller.wakeup();
+            return true;
+        }
+        return false;
+    }
+
+    void terminate() {
+        terminate = true;
+        wake();
+    }
+
+    // ---- I/O waits --------------------------------------------------------------------
+
+    /** Arms {@code w} on this carrier's poller. On this carrier's thread only. */
+    void arm(IoWait w) throws IOException {
+        w.token = waits.add(w);
+        try {
+            try {
+                poller.arm(w.fd, w.event, w.token);
+            } catch (IllegalStateException alreadyArmed) {
+                // A wait that already ended (its disarm still on its way here) holds this
+                // descriptor's slot; the registry guarantees it is no live wait. Drop it.
+                long stale = poller.disarm(w.fd, w.event);
+                Completable old = waits.remove(stale);
+                if (old instanceof IoWait ow && ow.isWaiting()) {
+                    throw new IllegalStateException("fd " + w.fd + " armed twice on " + getName(), alreadyArmed);
+                }
+                poller.arm(w.fd, w.event, w.token);
+            }
+        } catch (IOException | RuntimeException e) {
+            waits.remove(w.token);
+            throw e;
+        }
+    }
+
+    /** Disarms {@code w} if it is still armed here. On this carrier's thread only. */
+    void disarm(IoWait w) {
+        if (waits.get(w.token) != w) {
+            return; // already completed, or its stale slot was reclaimed by a newer wait
+        }
+        waits.remove(w.token);
+        try {
+            poller.disarm(w.fd, w.event);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, getName() + ": disarm of fd " + w.fd + " failed: " + e.getMessage());
+        }
+    }
+
+    int pendingWaits() {
+        return waits.size();
+    }
+
+    // ---- timers -----------------------------------------------------------------------
+
+    /** A timer on this carrier; {@code inline} ones run on the carrier, others as tasks. Any thread. */
+    Timer addTimer(long deadline, Runnable task, boolean inline) {
+        Timer t = new Timer(this, deadline, task, inline);
+        if (current() == this) {
+            timers.add(t);
+        } else {
+            post(() -> timers.add(t)); // post() wakes us to recompute the poll timeout
+        }
+        return t;
+    }
+
+    /** A timer was cancelled: drop it now if on this carrier, else later. Any thread. */
+    void timerCancelled(Timer t) {
+        if (current() == this) {
+            timers.remove(t);
+        } else {
+            foreignTimerCancels.incrementAndGet();
+        }
+    }
+
+    private void drainForeignTimerCancels() {
+        int n = foreignTimerCancels.getAndSet(0);
+        for (int i = 0; i < n; i++) {
+            timers.noteForeignCancel();
+        }
+    }
+
+    /** Fires due timers; true if any fired. */
+    private boolean fireTimers() {
+        if (timers.size() == 0) {
+            return false;
+        }
+        long now = System.nanoTime();
+        boolean fired = false;
+        Timer t;
+        while ((t = timers.pollDue(now)) != null) {
+            if (t.fire()) {
+                fired = true;
+                counters.timersFired++;
+                if (t.inline) {
+                    runInline(t.task);
+                } else {
+                    submitLocal(t.task);
+                }
+            }
+        }
+        return fired;
+    }
+
+    // ---- shutdown ---------------------------------------------------------------------
+
+    private void closePoller() {
+        for (Timer t : timers.drain()) {
+            t.cancel(false);
+        }
+        if (poller != null) {
+            // Waits still armed end with -ECANCELED: their threads wake with CANCELLED.
+            poller.close(handler);
+        }
+        scheduler.carrierStopped(this);
+    }
+
+    CarrierStats stats() {
+        return new CarrierStats(index, getName(), poller == null ? null : poller.backend().configName(),
+                counters.tasksRun, counters.steals, counters.polls, counters.completions,
+                counters.wakeupsSent.get(), counters.timersFired, runQueue.size(), timers.size());
+    }
+}

@@ -1,0 +1,71 @@
+package io.weft.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weft.poller.Backend;
+import io.weft.poller.sys.Sockets;
+import io.weft.poller.testkit.LeakCheck;
+import io.weft.poller.testkit.Loopback;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A run queue that never drains must not starve threads waiting for I/O or timers: the
+ * carrier reaps completions and fires timers every few tasks. One carrier, kept busy by
+ * threads that yield forever.
+ */
+@ExtendWith(LeakCheck.class)
+class FairnessTest {
+
+    static java.util.stream.Stream<Backend> backends() {
+        return SchedulerFixture.backends();
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void yieldingThreadsDoNotStarveIoOrTimers(Backend backend) throws Exception {
+        try (WeftScheduler weft = SchedulerFixture.start(backend, 1);
+             Loopback lb = Loopback.open()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread[] spinners = new Thread[4];
+            for (int i = 0; i < spinners.length; i++) {
+                spinners[i] = weft.startVirtualThread(() -> {
+                    while (!stop.get()) Thread.yield();
+                });
+            }
+            AtomicReference<byte[]> got = new AtomicReference<>();
+            Thread reader = weft.startVirtualThread(() -> {
+                try {
+                    if (WeftScheduler.awaitReadable(lb.server(), 0)) got.set(Sockets.read(lb.server(), 16));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            AtomicBoolean slept = new AtomicBoolean();
+            Thread sleeper = weft.startVirtualThread(() -> {
+                try {
+                    Thread.sleep(20);
+                    slept.set(true);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            Thread.sleep(50); // the spinners own the carrier by now
+            Sockets.writeFully(lb.client(), new byte[] {9, 9});
+            try {
+                assertTrue(reader.join(Duration.ofSeconds(10)), "the reader starved behind yielding threads");
+                assertTrue(sleeper.join(Duration.ofSeconds(10)), "the sleeper starved behind yielding threads");
+            } finally {
+                stop.set(true);
+                for (Thread s : spinners) s.join();
+            }
+            assertArrayEquals(new byte[] {9, 9}, got.get());
+            assertTrue(slept.get());
+        }
+    }
+}
