@@ -39,7 +39,7 @@ final class BlockingWait {
             pfd.set(JAVA_SHORT, 4, (short) (event == Events.IN ? Events.IN | Events.RDHUP : Events.OUT));
             while (w.isWaiting()) {
                 if (t.isInterrupted()) {
-                    w.interrupted();
+                    w.onInterrupt();
                     break;
                 }
                 int slice = SLICE_MILLIS;

@@ -6,8 +6,6 @@ import io.weft.poller.Poller;
 import io.weft.poller.Pollers;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,12 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  *
  * <h2>Sleeping without losing a wake-up</h2>
- * Before it sleeps the carrier stores {@code state = SLEEPING} (volatile) and then looks at its
- * queues once more; a submitter first adds its task (a volatile CAS in the queue) and then
- * reads {@code state}. Of two volatile write-then-read pairs on different variables at least
- * one sees the other's write, so either the carrier sees the task and stays up, or the
- * submitter sees SLEEPING, CASes it to WOKEN (so only one submitter pays) and calls
- * {@code poller.wakeup()}. A busy carrier is never woken with a system call.
+ * {@link SleepGate}: before it sleeps the carrier announces SLEEPING and looks at its queues
+ * once more; a submitter adds its task and then claims the wake-up only if the carrier
+ * sleeps. A busy carrier is never woken with a system call.
  *
  * <h2>Ownership</h2>
  * The poller, the {@link TimerHeap} and the {@link WaitTable} belong to this carrier's OS
@@ -38,20 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #post}. The run queue and the inbox take any thread.
  */
 final class Carrier extends Thread {
-    static final int RUNNING = 0;
-    static final int SLEEPING = 1;
-    static final int WOKEN = 2;
-
     private static final System.Logger LOG = System.getLogger("io.weft.scheduler");
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(Carrier.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     final WeftScheduler scheduler;
     final int index;
@@ -63,8 +45,9 @@ final class Carrier extends Thread {
     private final AtomicInteger foreignTimerCancels = new AtomicInteger();
     private final CompletionHandler handler = this::onCompletion;
     private final int reapInterval;
+    private final SleepGate gate = new SleepGate();
+    private final java.util.function.BooleanSupplier hasWork = this::hasWork;
     private Poller poller;
-    private volatile int state;
     private volatile boolean terminate;
 
     Carrier(WeftScheduler scheduler, int index, int runQueueCapacity, int reapInterval) {
@@ -149,14 +132,15 @@ final class Carrier extends Thread {
         if (timeout == 0) {
             return;
         }
-        STATE.setVolatile(this, SLEEPING);
-        if (!inbox.isEmpty() || !runQueue.isEmpty() || !scheduler.overflow().isEmpty() || terminate
-                || scheduler.hasStealable(this)) {
-            STATE.setVolatile(this, RUNNING);
-            return;
+        if (gate.enterSleep(hasWork)) {
+            poll(timeout);
+            gate.leaveSleep();
         }
-        poll(timeout);
-        STATE.setVolatile(this, RUNNING);
+    }
+
+    private boolean hasWork() {
+        return !inbox.isEmpty() || !runQueue.isEmpty() || !scheduler.overflow().isEmpty() || terminate
+                || scheduler.hasStealable(this);
     }
 
     private void poll(long timeoutNanos) {
@@ -227,12 +211,12 @@ final class Carrier extends Thread {
     }
 
     boolean isSleeping() {
-        return state == SLEEPING;
+        return gate.isSleeping();
     }
 
     /** Wakes the carrier if it sleeps; true if this call sent the wake-up. Any thread. */
     boolean wake() {
-        if (state == SLEEPING && STATE.compareAndSet(this, SLEEPING, WOKEN)) {
+        if (gate.claimWakeup()) {
             counters.wakeupsSent.incrementAndGet();
             poller.wakeup();
             return true;

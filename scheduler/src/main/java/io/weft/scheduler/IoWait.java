@@ -76,40 +76,67 @@ final class IoWait implements Completable {
     @Override
     public void complete(Carrier c, int result, int flags) {
         // -ECANCELED only comes from the poller closing under the wait.
-        int outcome = result == -Errno.ECANCELED ? CANCELLED : READY;
-        if (finish(outcome)) {
-            FdWaiters.clear(this);
-            cancelTimer();
-            LockSupport.unpark(thread);
+        if (result == -Errno.ECANCELED) {
+            onPollerClosed();
+        } else {
+            onReady();
         }
     }
 
-    /** The timer, on the carrier. */
-    void timeout() {
-        if (finish(TIMED_OUT)) {
-            FdWaiters.clear(this);
-            carrier.disarm(this); // timers run on the wait's own carrier
-            LockSupport.unpark(thread);
-        }
+    /** Readiness arrived (the carrier's poller); true if it resumed the thread. */
+    boolean onReady() {
+        return endDisarmed(READY);
     }
 
-    /** {@link WeftScheduler#cancelWaits}: any thread. */
-    void cancel() {
-        if (finish(CANCELLED)) {
-            FdWaiters.clear(this);
-            cancelTimer();
-            disarmFrom(Carrier.current());
-            LockSupport.unpark(thread);
-        }
+    /** The carrier's poller closed under the wait; true if it resumed the thread. */
+    boolean onPollerClosed() {
+        return endDisarmed(CANCELLED);
     }
 
-    /** The waiting thread found itself interrupted. */
-    void interrupted() {
-        if (finish(INTERRUPTED)) {
-            FdWaiters.clear(this);
-            cancelTimer();
-            disarmFrom(Carrier.current());
+    private boolean endDisarmed(int outcome) {
+        if (!finish(outcome)) {
+            return false;
         }
+        FdWaiters.clear(this);
+        cancelTimer();
+        LockSupport.unpark(thread);
+        return true;
+    }
+
+    /** The timer, on the wait's own carrier (timers run where the wait is armed). */
+    boolean onTimeout() {
+        if (!finish(TIMED_OUT)) {
+            return false;
+        }
+        FdWaiters.clear(this);
+        if (carrier != null) {
+            carrier.disarm(this);
+        }
+        LockSupport.unpark(thread);
+        return true;
+    }
+
+    /** {@link WeftScheduler#cancelWaits}: any thread; true if it resumed the thread. */
+    boolean onCancel() {
+        if (!finish(CANCELLED)) {
+            return false;
+        }
+        FdWaiters.clear(this);
+        cancelTimer();
+        disarmFrom(Carrier.current());
+        LockSupport.unpark(thread);
+        return true;
+    }
+
+    /** The waiting thread found itself interrupted; true if the interrupt ended the wait. */
+    boolean onInterrupt() {
+        if (!finish(INTERRUPTED)) {
+            return false;
+        }
+        FdWaiters.clear(this);
+        cancelTimer();
+        disarmFrom(Carrier.current());
+        return true;
     }
 
     private void disarmFrom(Carrier current) {

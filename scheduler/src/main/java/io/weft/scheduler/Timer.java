@@ -70,7 +70,9 @@ final class Timer implements ScheduledFuture<Object> {
             return false;
         }
         signalDone();
-        carrier.timerCancelled(this);
+        if (carrier != null) { // null only for timers made outside a carrier (jcstress)
+            carrier.timerCancelled(this);
+        }
         return true;
     }
 

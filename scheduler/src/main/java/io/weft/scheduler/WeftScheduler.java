@@ -260,12 +260,12 @@ public final class WeftScheduler implements Executor, AutoCloseable {
             throw e;
         }
         if (timeoutNanos > 0) {
-            w.timer = c.addTimer(System.nanoTime() + timeoutNanos, w::timeout, true);
+            w.timer = c.addTimer(System.nanoTime() + timeoutNanos, w::onTimeout, true);
         }
         while (w.isWaiting()) {
             LockSupport.park(w);
             if (t.isInterrupted()) {
-                w.interrupted();
+                w.onInterrupt();
             }
         }
         return result(w.state());
@@ -305,7 +305,7 @@ public final class WeftScheduler implements Executor, AutoCloseable {
         for (int event : new int[] {Events.IN, Events.OUT}) {
             IoWait w = FdWaiters.get(fd, event);
             if (w != null) {
-                w.cancel();
+                w.onCancel();
             }
         }
     }
@@ -401,7 +401,7 @@ public final class WeftScheduler implements Executor, AutoCloseable {
         }
         long graceNanos = TimeUnit.MILLISECONDS.toNanos(config.shutdownGraceMillis());
         if (!awaitQuiet(graceNanos)) {
-            FdWaiters.forEach(this, IoWait::cancel);
+            FdWaiters.forEach(this, IoWait::onCancel);
             for (Thread t : liveThreads) t.interrupt();
             awaitQuiet(TimeUnit.SECONDS.toNanos(1));
         }

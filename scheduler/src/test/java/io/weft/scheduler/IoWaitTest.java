@@ -72,7 +72,10 @@ class IoWaitTest {
             onWeft(weft, () -> {
                 for (int i = 0; i < rounds; i++) {
                     byte[] msg = {(byte) i, (byte) (i >> 8), 7};
-                    Sockets.writeFully(client, msg); // blocking client socket: small writes do not block
+                    Sockets.writeFully(client, msg); // blocking socket, but a small write never blocks
+                    // Never block a carrier in read(2): a wait armed on this carrier's poller
+                    // (the echo thread's) would not be reaped until the read returned.
+                    assertTrue(WeftScheduler.awaitReadable(client, 0));
                     byte[] back = Sockets.read(client, 64);
                     assertArrayEquals(msg, back);
                 }
