@@ -86,6 +86,7 @@ public final class WeftScheduler implements Executor, AutoCloseable {
      * @throws IOException if a carrier's poller cannot be opened (the backend is unavailable)
      */
     public static WeftScheduler start(SchedulerConfig config) throws IOException {
+        JdkPollers.startOnPlatformThread();
         WeftScheduler s = new WeftScheduler(config);
         for (Carrier c : s.carriers) {
             c.start();
