@@ -29,7 +29,7 @@ class JdkPollersTest {
                 .redirectErrorStream(true).start();
         boolean finished = p.waitFor(60, TimeUnit.SECONDS);
         if (!finished) p.destroyForcibly();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = ChildJvm.drainAndClose(p);
         assertTrue(finished, "child JVM hung (JDK pollers died with the weft scheduler?): " + out);
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("weft echo ok") && out.contains("jdk echo ok"), out);

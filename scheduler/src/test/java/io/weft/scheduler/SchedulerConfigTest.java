@@ -70,7 +70,7 @@ class SchedulerConfigTest {
                 "-cp", System.getProperty("java.class.path"), NoOpensMain.class.getName()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = ChildJvm.drainAndClose(p);
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("--add-opens java.base/java.lang=ALL-UNNAMED"), out);
     }

@@ -1,0 +1,117 @@
+package io.weft.pooler;
+
+import io.weft.poller.Backend;
+import io.weft.poller.PollerConfig;
+import io.weft.pooler.config.PoolerConfig;
+import io.weft.pooler.pool.PoolManager;
+import io.weft.pooler.session.ClientSession;
+import io.weft.pooler.session.PoolerContext;
+import io.weft.scheduler.SchedulerConfig;
+import io.weft.scheduler.WeftScheduler;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The pooler: a listening socket and a virtual thread per client, on Weft's carriers
+ * ({@code backend = auto | io_uring | epoll | kqueue}) or on the JDK's own virtual threads
+ * ({@code backend = jdk}). Plain blocking {@code java.net} code.
+ */
+public final class PoolerServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.weft.pooler");
+
+    private final PoolerConfig config;
+    private final WeftScheduler weft;
+    private final ThreadFactory threads;
+    private final PoolManager pools;
+    private final PoolerContext context;
+    private final ServerSocket listener;
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private PoolerServer(PoolerConfig config, WeftScheduler weft, ThreadFactory threads) throws IOException {
+        this.config = config;
+        this.weft = weft;
+        this.threads = threads;
+        this.pools = new PoolManager(config, threads);
+        this.context = new PoolerContext(config, pools, threads);
+        this.listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
+        pools.prefill();
+        this.acceptor = threads.newThread(this::acceptLoop);
+        acceptor.start();
+    }
+
+    /** Starts the pooler as {@code config} says and returns once it accepts connections. */
+    public static PoolerServer start(PoolerConfig config) throws IOException {
+        WeftScheduler weft = null;
+        ThreadFactory threads;
+        if (config.backend().equals("jdk")) {
+            threads = Thread.ofVirtual().name("pooler-", 0).factory();
+        } else {
+            PollerConfig poller = PollerConfig.fromSystemProperties()
+                    .withBackend(config.backend().equals("auto") ? null : Backend.fromConfigName(config.backend()));
+            SchedulerConfig sc = SchedulerConfig.fromSystemProperties().withPoller(poller);
+            if (config.carriers() > 0) sc = sc.withCarriers(config.carriers());
+            weft = WeftScheduler.start(sc);
+            threads = weft.threadFactory();
+        }
+        try {
+            return new PoolerServer(config, weft, threads);
+        } catch (IOException | RuntimeException e) {
+            if (weft != null) weft.close();
+            throw e;
+        }
+    }
+
+    /** The port the pooler listens on (the configured one, or the one picked for port 0). */
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** What runs the client threads: "jdk", or the Weft backend's name. */
+    public String threadsDescription() {
+        return weft == null ? "JDK virtual threads" : "weft on " + weft.pollerBackend().configName()
+                + " (" + weft.config().carriers() + " carriers)";
+    }
+
+    public PoolManager pools() {
+        return pools;
+    }
+
+    public PoolerContext context() {
+        return context;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket s = listener.accept();
+                threads.newThread(new ClientSession(s, context)).start();
+            } catch (IOException e) {
+                if (!closed) LOG.log(Level.ERROR, "accept failed: " + e.getMessage());
+            } catch (RuntimeException e) {
+                if (!closed) LOG.log(Level.ERROR, "cannot start a client thread: " + e);
+            }
+        }
+    }
+
+    /** Stops accepting, closes the pools and the carriers. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        pools.close();
+        if (weft != null) weft.close();
+    }
+}

@@ -1,0 +1,41 @@
+package io.weft.pooler.session;
+
+import io.weft.pooler.config.PoolerConfig;
+import io.weft.pooler.pool.PoolManager;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What every client session shares: configuration, pools, cancel keys, threads, the client count. */
+public final class PoolerContext {
+    final PoolerConfig config;
+    final PoolManager pools;
+    final CancelRegistry cancels = new CancelRegistry();
+    final ClientAuthenticator authenticator;
+    final ThreadFactory threads;
+    private final AtomicInteger clients = new AtomicInteger();
+
+    public PoolerContext(PoolerConfig config, PoolManager pools, ThreadFactory threads) {
+        this.config = config;
+        this.pools = pools;
+        this.threads = threads;
+        this.authenticator = new ClientAuthenticator(config.authMethod(), config.users());
+    }
+
+    /** Counts a client in; false if max_connections are already in. */
+    boolean admit() {
+        for (;;) {
+            int n = clients.get();
+            if (n >= config.maxConnections()) return false;
+            if (clients.compareAndSet(n, n + 1)) return true;
+        }
+    }
+
+    void leave() {
+        clients.decrementAndGet();
+    }
+
+    /** Clients connected now (authenticated or authenticating). */
+    public int clients() {
+        return clients.get();
+    }
+}

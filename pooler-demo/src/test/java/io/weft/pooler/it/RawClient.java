@@ -1,0 +1,155 @@
+package io.weft.pooler.it;
+
+import io.weft.pooler.auth.ScramClient;
+import io.weft.pooler.protocol.PgReader;
+import io.weft.pooler.protocol.PgWriter;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A minimal PostgreSQL client for tests that need what psql cannot do on demand: keep the
+ * BackendKeyData, send a CancelRequest, send garbage. SCRAM-SHA-256 login only.
+ */
+final class RawClient implements AutoCloseable {
+    final Socket socket;
+    final PgReader in;
+    final PgWriter out;
+    int pid;
+    int secret;
+
+    private RawClient(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new PgReader(socket.getInputStream(), 1 << 20);
+        this.out = new PgWriter(socket.getOutputStream());
+    }
+
+    static RawClient connect(int port) throws IOException {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+        s.setSoTimeout(30_000);
+        return new RawClient(s);
+    }
+
+    /** Connects and logs in with SCRAM; returns once ReadyForQuery arrived. */
+    static RawClient login(int port, String user, String password, String database) throws IOException {
+        RawClient c = connect(port);
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("user", user);
+        p.put("database", database);
+        c.out.startupMessage(p);
+        c.out.flush();
+        ScramClient scram = new ScramClient(password);
+        for (;;) {
+            if (!c.in.next()) throw new IOException("closed during login");
+            switch (c.in.type()) {
+                case 'R' -> {
+                    int code = c.in.int32(0);
+                    byte[] data = Arrays.copyOfRange(c.in.payload(), 4, c.in.length());
+                    switch (code) {
+                        case 0 -> { }
+                        case 10 -> c.out.saslInitialResponse("SCRAM-SHA-256", scram.clientFirst());
+                        case 11 -> c.out.saslResponse(scram.handleServerFirst(data));
+                        case 12 -> scram.verifyServerFinal(data);
+                        default -> throw new IOException("unexpected auth request " + code);
+                    }
+                    c.out.flush();
+                }
+                case 'K' -> {
+                    c.pid = c.in.int32(0);
+                    c.secret = c.in.int32(4);
+                }
+                case 'E' -> throw new IOException("login failed: " + c.error());
+                case 'Z' -> {
+                    return c;
+                }
+                default -> { }
+            }
+        }
+    }
+
+    /** Sends a simple query without waiting. */
+    void send(String sql) throws IOException {
+        out.query(sql);
+        out.flush();
+    }
+
+    /** Reads until ReadyForQuery; returns the ErrorResponse's SQLSTATE, or null on success. */
+    String awaitResult() throws IOException {
+        String state = null;
+        for (;;) {
+            if (!in.next()) throw new IOException("closed while waiting for a result");
+            if (in.type() == 'E') state = field('C');
+            if (in.type() == 'Z') return state;
+        }
+    }
+
+    /** Rows of a simple query (text values), or an exception naming the error. */
+    List<List<String>> query(String sql) throws IOException {
+        send(sql);
+        List<List<String>> rows = new ArrayList<>();
+        String error = null;
+        for (;;) {
+            if (!in.next()) throw new IOException("closed");
+            switch (in.type()) {
+                case 'D' -> {
+                    int n = in.int16(0);
+                    int at = 2;
+                    List<String> row = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        int len = in.int32(at);
+                        at += 4;
+                        row.add(len < 0 ? null : new String(in.payload(), at, len, StandardCharsets.UTF_8));
+                        at += Math.max(len, 0);
+                    }
+                    rows.add(row);
+                }
+                case 'E' -> error = error();
+                case 'Z' -> {
+                    if (error != null) throw new IOException(error);
+                    return rows;
+                }
+                default -> { }
+            }
+        }
+    }
+
+    /** The current message's error fields as "SQLSTATE: message". */
+    String error() {
+        return field('C') + ": " + field('M');
+    }
+
+    String field(char type) {
+        byte[] p = in.payload();
+        int i = 0;
+        while (i < in.length() && p[i] != 0) {
+            char t = (char) p[i++];
+            int end = i;
+            while (end < in.length() && p[end] != 0) end++;
+            if (t == type) return new String(p, i, end - i, StandardCharsets.UTF_8);
+            i = end + 1;
+        }
+        return null;
+    }
+
+    /** Sends a CancelRequest for this client's key on a new connection, as libpq does. */
+    static void cancel(int port, int pid, int secret) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            PgWriter w = new PgWriter(s.getOutputStream());
+            w.cancelRequest(pid, secret);
+            w.flush();
+            s.setSoTimeout(10_000);
+            s.getInputStream().read(); // the pooler closes when it has passed it on
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
