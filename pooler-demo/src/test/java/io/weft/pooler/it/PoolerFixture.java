@@ -39,12 +39,21 @@ final class PoolerFixture {
     static PoolerServer startPooler(EmbeddedPostgres pg, String pipeline, String backend, String auth, int poolSize,
                                     String... extra) throws Exception {
         Path dir = Files.createTempDirectory("weft-pooler-test-");
-        StringBuilder conf = new StringBuilder("[pooler]\nhost = 127.0.0.1\nport = 0\n")
-                .append("pipeline = ").append(pipeline).append('\n')
-                .append("backend = ").append(backend).append('\n')
-                .append("auth_method = ").append(auth).append('\n')
-                .append("carriers = 2\nblocking_timeout = 30\nlog_level = warning\n");
-        for (String line : extra) conf.append(line).append('\n');
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        options.put("host", "127.0.0.1");
+        options.put("port", "0");
+        options.put("pipeline", pipeline);
+        options.put("backend", backend);
+        options.put("auth_method", auth);
+        options.put("carriers", "2");
+        options.put("blocking_timeout", "30");
+        options.put("log_level", "warning");
+        for (String line : extra) { // "key = value", replacing a default
+            int eq = line.indexOf('=');
+            options.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+        }
+        StringBuilder conf = new StringBuilder("[pooler]\n");
+        options.forEach((k, v) -> conf.append(k).append(" = ").append(v).append('\n'));
         conf.append("[server primary]\nhost = 127.0.0.1\nport = ").append(pg.port()).append('\n');
         Files.writeString(dir.resolve("weft-pooler.conf"), conf);
         Files.writeString(dir.resolve("weft-users.conf"), USER + " " + PASSWORD + "\n" + MD5_USER + " " + MD5_PASSWORD + "\n");

@@ -36,12 +36,23 @@ final class RawClient implements AutoCloseable {
         return new RawClient(s);
     }
 
+    /** Logs in as the fixture's user with extra start-up parameters (name, value, ...). */
+    static RawClient loginWith(int port, List<String> extra) throws IOException {
+        return login(port, PoolerFixture.USER, PoolerFixture.PASSWORD, PoolerFixture.DATABASE, extra);
+    }
+
     /** Connects and logs in with SCRAM; returns once ReadyForQuery arrived. */
     static RawClient login(int port, String user, String password, String database) throws IOException {
+        return login(port, user, password, database, List.of());
+    }
+
+    static RawClient login(int port, String user, String password, String database, List<String> extra)
+            throws IOException {
         RawClient c = connect(port);
         Map<String, String> p = new LinkedHashMap<>();
         p.put("user", user);
         p.put("database", database);
+        for (int i = 0; i + 1 < extra.size(); i += 2) p.put(extra.get(i), extra.get(i + 1));
         c.out.startupMessage(p);
         c.out.flush();
         ScramClient scram = new ScramClient(password);
@@ -135,6 +146,74 @@ final class RawClient implements AutoCloseable {
             i = end + 1;
         }
         return null;
+    }
+
+    /** Extended protocol: Parse of a named statement, then Sync; fails on an error. */
+    void prepare(String name, String sql) throws IOException {
+        out.parse(name, sql);
+        out.sync();
+        out.flush();
+        String err = awaitResult();
+        if (err != null) throw new IOException("prepare failed: " + err);
+    }
+
+    /** Bind (one text parameter), Execute, Sync on a named statement; the first column of the first row. */
+    String executePrepared(String name, String param) throws IOException {
+        bindExecute(name, param);
+        String value = null;
+        String error = null;
+        for (;;) {
+            if (!in.next()) throw new IOException("closed");
+            switch (in.type()) {
+                case 'D' -> {
+                    int len = in.int32(2);
+                    value = new String(in.payload(), 6, len, StandardCharsets.UTF_8);
+                }
+                case 'E' -> error = error();
+                case 'Z' -> {
+                    if (error != null) throw new IOException(error);
+                    return value;
+                }
+                default -> { }
+            }
+        }
+    }
+
+    /** Like {@link #executePrepared} for a statement expected to fail: the SQLSTATE. */
+    String executePreparedError(String name, String param) throws IOException {
+        bindExecute(name, param);
+        return awaitResult();
+    }
+
+    private void bindExecute(String name, String param) throws IOException {
+        byte[] p = param.getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream d = new java.io.DataOutputStream(b);
+        d.write(0); // unnamed portal
+        d.write(name.getBytes(StandardCharsets.UTF_8));
+        d.write(0);
+        d.writeShort(0); // parameter formats: all text
+        d.writeShort(1);
+        d.writeInt(p.length);
+        d.write(p);
+        d.writeShort(0); // result formats: all text
+        out.write((byte) 'B', b.toByteArray(), 0, b.size());
+        out.write((byte) 'E', new byte[] {0, 0, 0, 0, 0}, 0, 5);
+        out.sync();
+        out.flush();
+    }
+
+    /** Close of a named statement, then Sync. */
+    void closeStatement(String name) throws IOException {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[n.length + 2];
+        payload[0] = 'S';
+        System.arraycopy(n, 0, payload, 1, n.length);
+        out.write((byte) 'C', payload, 0, payload.length);
+        out.sync();
+        out.flush();
+        String err = awaitResult();
+        if (err != null) throw new IOException("close failed: " + err);
     }
 
     /** Sends a CancelRequest for this client's key on a new connection, as libpq does. */
