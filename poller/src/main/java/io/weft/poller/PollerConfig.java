@@ -73,9 +73,9 @@ public record PollerConfig(Backend backend, int ringEntries, int completionRatio
             refuse = null;
         }
         return new PollerConfig(backend,
-                intProperty(props, "weft.uring.entries", DEFAULT_RING_ENTRIES),
-                intProperty(props, "weft.uring.cqRatio", DEFAULT_COMPLETION_RATIO),
-                intProperty(props, "weft.epoll.maxEvents", DEFAULT_MAX_EVENTS),
+                ConfigProperties.intValue(props, "weft.uring.entries", DEFAULT_RING_ENTRIES),
+                ConfigProperties.intValue(props, "weft.uring.cqRatio", DEFAULT_COMPLETION_RATIO),
+                ConfigProperties.intValue(props, "weft.epoll.maxEvents", DEFAULT_MAX_EVENTS),
                 refuse);
     }
 
@@ -87,17 +87,5 @@ public record PollerConfig(Backend backend, int ringEntries, int completionRatio
     /** This configuration with the test-only io_uring refusal set to errno {@code name}. */
     public PollerConfig withRefuseUring(String name) {
         return new PollerConfig(backend, ringEntries, completionRatio, maxEvents, name);
-    }
-
-    private static int intProperty(Properties props, String name, int dflt) {
-        String v = props.getProperty(name);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + "=" + v + ": not an integer");
-        }
     }
 }

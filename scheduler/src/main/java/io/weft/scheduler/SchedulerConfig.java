@@ -1,5 +1,6 @@
 package io.weft.scheduler;
 
+import io.weft.poller.ConfigProperties;
 import io.weft.poller.PollerConfig;
 import java.util.Properties;
 
@@ -44,10 +45,10 @@ public record SchedulerConfig(int carriers, int runQueueCapacity, int reapInterv
 
     public static SchedulerConfig from(Properties props) {
         return new SchedulerConfig(
-                intProperty(props, "weft.carriers", Runtime.getRuntime().availableProcessors()),
-                intProperty(props, "weft.scheduler.runQueue", 4096),
-                intProperty(props, "weft.scheduler.reapInterval", 32),
-                intProperty(props, "weft.scheduler.graceMillis", 5000),
+                ConfigProperties.intValue(props, "weft.carriers", Runtime.getRuntime().availableProcessors()),
+                ConfigProperties.intValue(props, "weft.scheduler.runQueue", 4096),
+                ConfigProperties.intValue(props, "weft.scheduler.reapInterval", 32),
+                ConfigProperties.intValue(props, "weft.scheduler.graceMillis", 5000),
                 PollerConfig.from(props));
     }
 
@@ -61,17 +62,5 @@ public record SchedulerConfig(int carriers, int runQueueCapacity, int reapInterv
 
     public SchedulerConfig withShutdownGraceMillis(long millis) {
         return new SchedulerConfig(carriers, runQueueCapacity, reapInterval, millis, poller);
-    }
-
-    private static int intProperty(Properties props, String name, int dflt) {
-        String v = props.getProperty(name);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + "=" + v + ": not an integer");
-        }
     }
 }
