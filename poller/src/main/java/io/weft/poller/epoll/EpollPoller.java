@@ -103,8 +103,10 @@ public final class EpollPoller implements Poller {
                 } else {
                     // Not MOD to an empty mask: epoll always adds EPOLLERR | EPOLLHUP, so a
                     // disarmed socket that hangs up would still wake epoll_wait.
-                    ErrnoException.check("epoll_ctl(DEL fd " + fd + ")",
-                            Libc.epollCtl(epfd, EpollEvent.EPOLL_CTL_DEL, fd, MemorySegment.NULL));
+                    int r = Libc.epollCtl(epfd, EpollEvent.EPOLL_CTL_DEL, fd, MemorySegment.NULL);
+                    if (r < 0) {
+                        throw new ErrnoException("epoll_ctl(DEL fd " + fd + ")", -r);
+                    }
                 }
             } catch (ErrnoException e) {
                 // The descriptor is already closed: there is nothing left to disarm.
@@ -131,7 +133,9 @@ public final class EpollPoller implements Poller {
         if (r == -Errno.ENOENT) {
             r = Libc.epollCtl(epfd, EPOLL_CTL_ADD, fd, ctlEvent);
         }
-        ErrnoException.check("epoll_ctl(fd " + fd + ")", r);
+        if (r < 0) {
+            throw new ErrnoException("epoll_ctl(fd " + fd + ")", -r); // the message only on failure: arm is hot
+        }
     }
 
     @Override
