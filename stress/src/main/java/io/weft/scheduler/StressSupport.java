@@ -22,9 +22,10 @@ final class StressSupport {
 
     /**
      * The first made-up descriptor number. {@link FdWaiters} is one process-wide table, so each
-     * live state of a test needs a descriptor number of its own: nothing in a jcstress fork
-     * opens descriptors this high (the fork's limit is 20000 here; the registry takes numbers
-     * below 2^20 = 1,048,576, and these stay below 1,000,000).
+     * live state of a test needs a descriptor number of its own, and one that no real wait
+     * uses: a jcstress fork opens a few dozen descriptors (the eventfd tests, which run in
+     * forks of their own, up to ~10,000), far below these. The registry takes numbers below
+     * 2^20 = 1,048,576; these stay below 1,000,000.
      */
     static final int FIRST_FD = 900_000;
     /**

@@ -225,7 +225,8 @@ final class Report {
                     if (!cell.present()) continue;
                     CpuMeter.Split s = cell.cpu();
                     boolean proxy = t != Target.DIRECT;
-                    double usPerTxn = proxy && cell.tps() > 0 ? s.proxy() * machine.cpus() / cell.tps() * 1e6 : Double.NaN;
+                    // From the same round as the CPU split.
+                    double usPerTxn = proxy && cell.cpuTps() > 0 ? s.proxy() * machine.cpus() / cell.cpuTps() * 1e6 : Double.NaN;
                     double csPerTxn = proxy && cell.transactions() > 0 ? s.proxySwitches() / (double) cell.transactions() : Double.NaN;
                     sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %.0f%% | %.0f%% | %s | %.0f%% | %.0f%% | %.0f%% | %s | %s | %s |%n",
                             w.label, c, t.label, thousands(cell.tps()), 100 * s.pgbench(), 100 * s.postgres(),

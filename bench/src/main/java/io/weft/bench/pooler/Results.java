@@ -17,12 +17,14 @@ final class Results {
      * @param minTps    the lowest TPS of the clean rounds
      * @param maxTps    the highest
      * @param n         clean rounds
-     * @param cpu       the CPU split of the round with the median TPS
+     * @param cpu       the CPU split of the round with the median TPS (the lower middle one when
+     *                  the number of rounds is even)
+     * @param cpuTps    that round's TPS
      * @param transactions that round's transactions
      * @param problem   why a round failed or why the cell was skipped ({@code null} if none)
      */
     record Cell(double tps, double latencyMs, double minTps, double maxTps, int n, CpuMeter.Split cpu,
-                long transactions, String problem, boolean skipped) {
+                double cpuTps, long transactions, String problem, boolean skipped) {
         boolean present() {
             return n > 0;
         }
@@ -43,13 +45,13 @@ final class Results {
         String problem = bad.map(Run::note).orElse(null);
         boolean skipped = bad.map(r -> r.status() == Run.Status.SKIPPED).orElse(false) && ok.isEmpty();
         if (ok.isEmpty()) {
-            return new Cell(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, CpuMeter.Split.NONE, 0, problem, skipped);
+            return new Cell(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, CpuMeter.Split.NONE, Double.NaN, 0, problem, skipped);
         }
         Run mid = ok.get((ok.size() - 1) / 2);
         double tps = median(ok.stream().mapToDouble(Run::tps).toArray());
         double lat = median(ok.stream().mapToDouble(Run::latencyMs).sorted().toArray());
         return new Cell(tps, lat, ok.get(0).tps(), ok.get(ok.size() - 1).tps(), ok.size(), mid.cpu(),
-                mid.transactions(), problem, false);
+                mid.tps(), mid.transactions(), problem, false);
     }
 
     /** {@code t}'s median TPS over PgBouncer's in the same cell, NaN if either is missing. */

@@ -129,7 +129,15 @@ public final class ClientSession implements Runnable {
             if (s == null) return;
             reported.putAll(s.parameters);
         } else {
-            reported.putAll(knownParameters(pool.get()));
+            try {
+                reported.putAll(knownParameters(pool.get(), ctx.config.blockingTimeoutMillis()));
+            } catch (io.weft.pooler.pool.PoolTimeoutException e) {
+                fatal(SqlState.CANNOT_CONNECT_NOW, e.getMessage());
+                return;
+            } catch (IOException e) {
+                fatal(SqlState.CONNECTION_FAILURE, "the pooler cannot reach the server: " + e.getMessage());
+                return;
+            }
             for (Map.Entry<String, String> e : clientParameters.entrySet()) {
                 if (reported.containsKey(e.getKey())) reported.put(e.getKey(), e.getValue());
             }
@@ -154,10 +162,10 @@ public final class ClientSession implements Runnable {
     }
 
     /** The server's parameters for a transaction client; learns them once by opening a connection. */
-    private static Map<String, String> knownParameters(ServerPool pool) throws IOException {
+    private static Map<String, String> knownParameters(ServerPool pool, long blockingTimeoutMillis) throws IOException {
         Map<String, String> p = pool.serverParameters();
         if (p.isEmpty()) {
-            ServerConnection c = pool.acquire(0);
+            ServerConnection c = pool.acquire(blockingTimeoutMillis);
             pool.release(c);
             p = pool.serverParameters();
         }

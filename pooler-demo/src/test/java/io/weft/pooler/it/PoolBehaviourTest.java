@@ -153,4 +153,31 @@ class PoolBehaviourTest {
             assertTrue(notice.stderr().contains("hello from the server"), notice::stderr);
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"session", "transaction"})
+    void anUnreachableServerIsReportedToTheClient(String pipeline) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("weft-unreachable-");
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            deadPort = s.getLocalPort(); // closed again: nothing listens there
+        }
+        java.nio.file.Files.writeString(dir.resolve("weft-pooler.conf"), """
+                [pooler]
+                port = 0
+                pipeline = %s
+                auth_method = scram-sha-256
+                connect_timeout = 2
+                [server primary]
+                host = 127.0.0.1
+                port = %d
+                """.formatted(pipeline, deadPort));
+        java.nio.file.Files.writeString(dir.resolve("weft-users.conf"), PoolerFixture.USER + " " + PoolerFixture.PASSWORD + "\n");
+        java.nio.file.Files.writeString(dir.resolve("weft-databases.conf"), "all all 2\n");
+        try (PoolerServer pooler = PoolerServer.start(io.weft.pooler.config.PoolerConfig.load(dir.resolve("weft-pooler.conf")))) {
+            CommandResult r = pg.tools().psql(PoolerFixture.through(pooler), "select 1", Duration.ofSeconds(30));
+            assertTrue(r.exitCode() != 0);
+            assertTrue(r.stderr().contains("the pooler cannot reach the server"), r::stderr);
+        }
+    }
 }
