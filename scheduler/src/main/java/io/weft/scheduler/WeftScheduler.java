@@ -262,6 +262,12 @@ public final class WeftScheduler implements Executor, AutoCloseable {
         }
         if (timeoutNanos > 0) {
             w.timer = c.addTimer(System.nanoTime() + timeoutNanos, w::onTimeout, true);
+            // A cancel that won before the timer existed could not cancel it: do it here. Our
+            // write of timer then read of state races the winner's CAS then read of timer, so
+            // one side always sees the other (jcstress IoWaitLateTimerTest found the gap).
+            if (!w.isWaiting()) {
+                w.timer.cancel(false);
+            }
         }
         while (w.isWaiting()) {
             LockSupport.park(w);
