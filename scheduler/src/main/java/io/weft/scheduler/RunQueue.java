@@ -75,7 +75,11 @@ final class RunQueue {
         }
     }
 
-    /** Removes the oldest task, or returns null if the queue is empty. */
+    /**
+     * Removes the oldest task, or returns null if none can be taken now: the queue is empty,
+     * or the oldest slot is claimed by a producer that has not written it yet (then
+     * {@link #isEmpty()} still says false, so a carrier retries instead of sleeping).
+     */
     Runnable poll() {
         long pos = (long) DEQUEUE.getOpaque(this);
         for (;;) {
