@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,6 +164,11 @@ final class Conformance implements AutoCloseable {
 
     void expectState(String step, ServerSocket s, String expected) throws Exception {
         trace.expect(step + ": state", expected, () -> states.of(s));
+    }
+
+    /** Asserts and records a socket address with its port named, e.g. {@code 127.0.0.1:<server>}. */
+    void expectAddress(String step, String expected, Callable<SocketAddress> address) throws Exception {
+        trace.expect(step, expected, () -> states.of(address.call()));
     }
 
     /** Shows {@code port} as {@code <name>} in states. */

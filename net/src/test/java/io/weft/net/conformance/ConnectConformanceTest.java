@@ -31,7 +31,10 @@ class ConnectConformanceTest {
                     "connected bound open remote=127.0.0.1:<ephemeral> local=127.0.0.1:<server>");
             c.expect("accepted's remote port is the client's local port", true,
                     () -> accepted.getPort() == s.getLocalPort());
-            c.expect("getRemoteSocketAddress is the server's", server.getLocalSocketAddress(), s::getRemoteSocketAddress);
+            c.expectAddress("getRemoteSocketAddress", "127.0.0.1:<server>", s::getRemoteSocketAddress);
+            c.expectAddress("getLocalSocketAddress", "127.0.0.1:<ephemeral>", s::getLocalSocketAddress);
+            c.expectAddress("accepted's getRemoteSocketAddress", "127.0.0.1:<ephemeral>", accepted::getRemoteSocketAddress);
+            c.expectAddress("accepted's getLocalSocketAddress", "127.0.0.1:<server>", accepted::getLocalSocketAddress);
 
             s.shutdownInput();
             c.expectState("after shutdownInput", s,

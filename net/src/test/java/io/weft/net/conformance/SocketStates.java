@@ -1,8 +1,10 @@
 package io.weft.net.conformance;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +44,13 @@ final class SocketStates {
         j.add(s.isClosed() ? "closed" : "open");
         j.add("local=" + address(s.getInetAddress()) + ":" + port(s.getLocalPort()));
         return j.toString();
+    }
+
+    /** {@code 127.0.0.1:<server>}, or {@code null}. */
+    String of(SocketAddress address) {
+        if (address == null) return "null";
+        InetSocketAddress a = (InetSocketAddress) address;
+        return address(a.getAddress()) + ":" + port(a.getPort());
     }
 
     private String port(int port) {
