@@ -34,7 +34,11 @@ final class CaseRun {
                 body.run(c);
                 return null;
             });
-            main.join(BODY_PATIENCE);
+            if (!main.endsWithin(BODY_PATIENCE)) {
+                throw new AssertionError("the test body did not end within " + BODY_PATIENCE.toSeconds()
+                        + " s; the row's threads:" + threads.describeAlive());
+            }
+            main.join();
         }
     }
 }

@@ -76,6 +76,11 @@ final class Conformance implements AutoCloseable {
         return keep(sockets().serverSocket(port, backlog, bind));
     }
 
+    /** Keeps {@code socket}, made some other way (a factory), to be closed when the row ends. */
+    <T extends AutoCloseable> T closeAtEnd(T socket) {
+        return keep(socket);
+    }
+
     /** A server socket listening on 127.0.0.1 on a port the kernel chose, shown as {@code <server>}. */
     ServerSocket listen() throws IOException {
         return listen(IPV4, 50);

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Inherited
-@ExtendWith(JdkNetworkingWarmedUp.class) // before LeakCheck's snapshot
 @ExtendWith(LeakCheck.class)
 @ExtendWith(NoThreadsLeft.class)
 @Timeout(20)

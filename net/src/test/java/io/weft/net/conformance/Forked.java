@@ -49,22 +49,19 @@ final class Forked<T> {
 
     /**
      * Waits until the task is (as far as can be told from outside) blocked: a virtual thread
-     * parks, which shows as WAITING; a platform thread blocked in a system call shows as
-     * RUNNABLE, so for it we can only give it time. Fails if the task ended instead.
+     * that parks shows as WAITING; a thread blocked in a system call (any platform thread, and
+     * a virtual thread that pins its carrier) shows as RUNNABLE, so for those we can only give
+     * it time. Fails if the task ended instead.
      */
     void awaitBlocked() throws InterruptedException {
         if (!entered.await(5, TimeUnit.SECONDS)) {
             throw new AssertionError(name + " did not start within 5 s");
         }
-        if (thread.isVirtual()) {
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!ended() && !parked() && System.nanoTime() < until) {
-                Thread.sleep(2);
-            }
-            Thread.sleep(50);
-        } else {
-            Thread.sleep(250);
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(250);
+        while (!ended() && !parked() && System.nanoTime() < until) {
+            Thread.sleep(2);
         }
+        Thread.sleep(50);
         if (ended()) {
             throw new AssertionError(name + " was expected to block but ended with "
                     + (thrown != null ? Trace.describe(thrown) : Trace.describe(value)), thrown);

@@ -33,10 +33,11 @@ class SameResultsTest {
             }
         }
 
-        StringBuilder differences = new StringBuilder();
+        DifferenceReport differences = new DifferenceReport();
         StringBuilder all = new StringBuilder();
         List<String> notCompared = new ArrayList<>();
         int compared = 0;
+        int differing = 0;
         for (EveryCase.Case c : cases) {
             all.append("== ").append(c.name()).append('\n');
             for (Row row : Rows.ALL) {
@@ -48,9 +49,7 @@ class SameResultsTest {
                 for (String line : outcome.comparable()) all.append("      ").append(line).append('\n');
                 if (row.isReference()) {
                     if (!outcome.passed() && !outcome.skipped()) {
-                        differences.append("\n").append(c.name()).append(": the JDK reference [").append(row)
-                                .append("] itself did not pass (the suite's expectation is wrong, or the JDK changed): ")
-                                .append(outcome.ending()).append('\n');
+                        differences.referenceFailed(c.name(), row, outcome.ending());
                     }
                     continue;
                 }
@@ -64,12 +63,8 @@ class SameResultsTest {
                     continue;
                 }
                 compared++;
-                if (!reference.comparable().equals(outcome.comparable())) {
-                    differences.append("\n").append(c.name()).append(" [").append(row).append("] differs from [")
-                            .append(row.reference()).append("]  (- jdk, + this row):\n");
-                    for (String line : TraceDiff.diff(reference.comparable(), outcome.comparable())) {
-                        differences.append("    ").append(line).append('\n');
-                    }
+                if (differences.compare(c.name(), row, reference, outcome)) {
+                    differing++;
                 }
             }
         }
@@ -77,14 +72,14 @@ class SameResultsTest {
         Path out = Path.of("target", "conformance", "outcomes.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, all);
-        System.out.println(cases.size() + " cases, " + compared + " rows compared with their JDK reference; outcomes in "
-                + out.toAbsolutePath());
+        String summary = cases.size() + " cases, " + compared + " rows compared with their JDK reference, " + differing
+                + " rows in " + differences.differingCases() + " cases differ; all outcomes in " + out.toAbsolutePath();
+        System.out.println(summary);
         if (!notCompared.isEmpty()) {
             System.out.println("not compared (skipped):\n  " + String.join("\n  ", notCompared));
         }
         if (!differences.isEmpty()) {
-            fail("rows that do not give the JDK's results (all outcomes: " + out.toAbsolutePath() + "):"
-                    + differences);
+            fail(summary + "\n" + differences.render());
         }
     }
 }

@@ -1,12 +1,15 @@
 package io.weft.net.conformance;
 
+import io.weft.net.WeftServerSocket;
+import io.weft.net.WeftServerSocketFactory;
+import io.weft.net.WeftSocket;
+import io.weft.net.WeftSocketFactory;
 import java.io.IOException;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import org.opentest4j.TestAbortedException;
+import javax.net.ServerSocketFactory;
+import javax.net.SocketFactory;
 
 /**
  * Where a conformance test gets its sockets from. Test bodies only ever see
@@ -45,43 +48,58 @@ enum SocketFlavour {
         Class<? extends Socket> socketClass() {
             return Socket.class;
         }
+
+        @Override
+        SocketFactory socketFactory() {
+            return SocketFactory.getDefault();
+        }
+
+        @Override
+        ServerSocketFactory serverSocketFactory() {
+            return ServerSocketFactory.getDefault();
+        }
     },
 
-    /**
-     * {@code io.weft.net.WeftSocket} and {@code WeftServerSocket}. Reached by reflection until
-     * those classes are on this branch, so that the suite compiles and its JDK rows run
-     * without them; the Weft rows abort (are skipped) while the classes are missing.
-     */
+    /** {@code io.weft.net.WeftSocket} and {@code WeftServerSocket}. */
     WEFT("weft sockets") {
         @Override
         Socket socket() throws IOException {
-            return (Socket) construct(WeftClasses.socket(), new Class<?>[0]);
+            return new WeftSocket();
         }
 
         @Override
         Socket socket(InetAddress address, int port) throws IOException {
-            return (Socket) construct(WeftClasses.socket(), new Class<?>[] {InetAddress.class, int.class}, address, port);
+            return new WeftSocket(address, port);
         }
 
         @Override
         Socket socket(String host, int port) throws IOException {
-            return (Socket) construct(WeftClasses.socket(), new Class<?>[] {String.class, int.class}, host, port);
+            return new WeftSocket(host, port);
         }
 
         @Override
         ServerSocket serverSocket() throws IOException {
-            return (ServerSocket) construct(WeftClasses.serverSocket(), new Class<?>[0]);
+            return new WeftServerSocket();
         }
 
         @Override
         ServerSocket serverSocket(int port, int backlog, InetAddress bind) throws IOException {
-            return (ServerSocket) construct(WeftClasses.serverSocket(),
-                    new Class<?>[] {int.class, int.class, InetAddress.class}, port, backlog, bind);
+            return new WeftServerSocket(port, backlog, bind);
         }
 
         @Override
         Class<? extends Socket> socketClass() {
-            return WeftClasses.socket().asSubclass(Socket.class);
+            return WeftSocket.class;
+        }
+
+        @Override
+        SocketFactory socketFactory() {
+            return WeftSocketFactory.getDefault();
+        }
+
+        @Override
+        ServerSocketFactory serverSocketFactory() {
+            return WeftServerSocketFactory.getDefault();
         }
     };
 
@@ -109,58 +127,14 @@ enum SocketFlavour {
     /** The class of the sockets this flavour's {@code ServerSocket.accept()} returns. */
     abstract Class<? extends Socket> socketClass();
 
+    /** {@code SocketFactory.getDefault()} or {@code WeftSocketFactory.getDefault()}. */
+    abstract SocketFactory socketFactory();
+
+    /** {@code ServerSocketFactory.getDefault()} or {@code WeftServerSocketFactory.getDefault()}. */
+    abstract ServerSocketFactory serverSocketFactory();
+
     @Override
     public String toString() {
         return description;
-    }
-
-    /** Weft's socket classes, looked up once; absent until the net module has them. */
-    private static final class WeftClasses {
-        private static final Class<?> SOCKET = find("io.weft.net.WeftSocket");
-        private static final Class<?> SERVER_SOCKET = find("io.weft.net.WeftServerSocket");
-
-        static Class<?> socket() {
-            return require(SOCKET, "io.weft.net.WeftSocket");
-        }
-
-        static Class<?> serverSocket() {
-            return require(SERVER_SOCKET, "io.weft.net.WeftServerSocket");
-        }
-
-        private static Class<?> find(String name) {
-            try {
-                return Class.forName(name);
-            } catch (ClassNotFoundException e) {
-                return null;
-            }
-        }
-
-        private static Class<?> require(Class<?> c, String name) {
-            if (c == null) {
-                throw new TestAbortedException(name + " is not on the classpath yet");
-            }
-            return c;
-        }
-    }
-
-    /** Calls a public constructor, unwrapping what it threw so tests see the real exception. */
-    private static Object construct(Class<?> type, Class<?>[] parameters, Object... arguments) throws IOException {
-        Constructor<?> constructor;
-        try {
-            constructor = type.getConstructor(parameters);
-        } catch (NoSuchMethodException e) {
-            throw new AssertionError(type.getName() + " lacks a public constructor that java.net's class has", e);
-        }
-        try {
-            return constructor.newInstance(arguments);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) throw io;
-            if (cause instanceof RuntimeException re) throw re;
-            if (cause instanceof Error err) throw err;
-            throw new AssertionError(cause);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.weft.net.conformance;
 
+import io.weft.net.NetMode;
 import io.weft.poller.Backend;
 
 /**
@@ -9,21 +10,22 @@ import io.weft.poller.Backend;
  * own reference.
  */
 enum ThreadKind {
-    PLATFORM("platform threads", null, null),
-    JDK_VIRTUAL("JDK virtual threads", null, null),
-    WEFT_URING_COMPLETION("weft virtual threads on io_uring, completion mode", Backend.IO_URING, "completion"),
-    WEFT_URING_READINESS("weft virtual threads on io_uring, readiness mode", Backend.IO_URING, "readiness"),
+    // Not Weft virtual threads: the mode must not matter; it is left at its default.
+    PLATFORM("platform threads", null, NetMode.COMPLETION),
+    JDK_VIRTUAL("JDK virtual threads", null, NetMode.COMPLETION),
+    WEFT_URING_COMPLETION("weft virtual threads on io_uring, completion mode", Backend.IO_URING, NetMode.COMPLETION),
+    WEFT_URING_READINESS("weft virtual threads on io_uring, readiness mode", Backend.IO_URING, NetMode.READINESS),
     /**
-     * {@code weft.net.mode} is left at its default (completion) here on purpose: on epoll the
-     * sockets must fall back to readiness by themselves.
+     * The mode is left at its default (completion) here on purpose: on epoll the sockets must
+     * fall back to readiness by themselves.
      */
-    WEFT_EPOLL("weft virtual threads on epoll", Backend.EPOLL, null);
+    WEFT_EPOLL("weft virtual threads on epoll", Backend.EPOLL, NetMode.COMPLETION);
 
     private final String description;
     private final Backend backend;
-    private final String netMode;
+    private final NetMode netMode;
 
-    ThreadKind(String description, Backend backend, String netMode) {
+    ThreadKind(String description, Backend backend, NetMode netMode) {
         this.description = description;
         this.backend = backend;
         this.netMode = netMode;
@@ -38,8 +40,8 @@ enum ThreadKind {
         return backend;
     }
 
-    /** The value of {@code weft.net.mode} while this kind's tests run, or null for the default. */
-    String netMode() {
+    /** The {@code weft.net.mode} in force while this kind's rows run. */
+    NetMode netMode() {
         return netMode;
     }
 

@@ -1,5 +1,6 @@
 package io.weft.net.conformance;
 
+import io.weft.net.NetMode;
 import io.weft.poller.BackendUnavailableException;
 import io.weft.poller.PollerConfig;
 import io.weft.scheduler.SchedulerConfig;
@@ -14,29 +15,28 @@ import org.opentest4j.TestAbortedException;
 /**
  * Makes the threads of one {@link ThreadKind} for one row of one test, and owns what that
  * needs: a Weft scheduler of its own (so one row's threads cannot disturb another's) and the
- * {@code weft.net.mode} property. Closing it checks that every thread it made has ended.
+ * net mode ({@link NetMode}). Closing it checks that every thread it made has ended.
  */
 final class ThreadSource implements AutoCloseable {
     /** Every thread a conformance test starts has a name with this prefix ({@link NoThreadsLeft}). */
     static final String PREFIX = "conformance-";
-    static final String NET_MODE = "weft.net.mode";
 
     private final ThreadKind kind;
     private final WeftScheduler weft;
-    private final String previousMode;
+    private final NetMode previousMode;
     private final List<Thread> started = new ArrayList<>();
 
-    private ThreadSource(ThreadKind kind, WeftScheduler weft, String previousMode) {
+    private ThreadSource(ThreadKind kind, WeftScheduler weft, NetMode previousMode) {
         this.kind = kind;
         this.weft = weft;
         this.previousMode = previousMode;
     }
 
     static ThreadSource open(ThreadKind kind) throws IOException {
-        // The mode is a system property: set it before any socket of the row exists. Rows run
-        // one after another (the suite is not run in parallel), so one property serves.
-        String previous = System.getProperty(NET_MODE);
-        setMode(kind.netMode());
+        // weft.net.mode is read once per process; NetMode.set changes it process-wide. Rows run
+        // one after another (the suite is not run in parallel), so that is per row.
+        NetMode previous = NetMode.current();
+        NetMode.set(kind.netMode());
         if (kind.weftBackend() == null) {
             return new ThreadSource(kind, null, previous);
         }
@@ -45,10 +45,10 @@ final class ThreadSource implements AutoCloseable {
         try {
             return new ThreadSource(kind, WeftScheduler.start(config), previous);
         } catch (BackendUnavailableException e) {
-            setMode(previous);
+            NetMode.set(previous);
             throw new TestAbortedException(kind.weftBackend() + " is not available here: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            setMode(previous);
+            NetMode.set(previous);
             throw e;
         }
     }
@@ -75,6 +75,24 @@ final class ThreadSource implements AutoCloseable {
         return t;
     }
 
+    /** Each thread made here that is still alive, with its state and stack, or "" if none. */
+    String describeAlive() {
+        List<Thread> threads;
+        synchronized (started) {
+            threads = List.copyOf(started);
+        }
+        StringBuilder alive = new StringBuilder();
+        for (Thread t : threads) {
+            if (t.isAlive()) {
+                alive.append("\n  ").append(t).append(" ").append(t.getState());
+                for (StackTraceElement e : t.getStackTrace()) {
+                    alive.append("\n      at ").append(e);
+                }
+            }
+        }
+        return alive.toString();
+    }
+
     /** Fails, naming each thread and where it is stuck, if any thread made here is still alive after {@code patience}. */
     void awaitAllEnded(Duration patience) throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
@@ -82,16 +100,10 @@ final class ThreadSource implements AutoCloseable {
         synchronized (started) {
             threads = List.copyOf(started);
         }
-        StringBuilder alive = new StringBuilder();
         for (Thread t : threads) {
-            long left = Math.max(1, deadline - System.nanoTime());
-            if (!t.join(Duration.ofNanos(left))) {
-                alive.append("\n  ").append(t).append(" ").append(t.getState());
-                for (StackTraceElement e : t.getStackTrace()) {
-                    alive.append("\n      at ").append(e);
-                }
-            }
+            t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         }
+        String alive = describeAlive();
         if (!alive.isEmpty()) {
             throw new AssertionError("threads left behind by the test (blocked or parked):" + alive);
         }
@@ -114,15 +126,7 @@ final class ThreadSource implements AutoCloseable {
                 weft.close();
             }
         } finally {
-            setMode(previousMode);
-        }
-    }
-
-    private static void setMode(String mode) {
-        if (mode == null) {
-            System.clearProperty(NET_MODE);
-        } else {
-            System.setProperty(NET_MODE, mode);
+            NetMode.set(previousMode);
         }
     }
 }
