@@ -2,6 +2,7 @@ package io.weft.net.conformance;
 
 import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketException;
 
 /** close() from another thread wakes a thread blocked in read, write or accept. */
@@ -57,6 +58,22 @@ class AsyncCloseConformanceTest {
             c.expectThrows("blocked accept()", SocketException.class, "Socket closed", acceptor::join);
             c.expectState("after close", server, "bound closed local=127.0.0.1:<server>");
             c.expectThrows("accept() after close", SocketException.class, "Socket is closed", server::accept);
+        });
+    }
+
+    @ConformanceTest
+    void closeWakesABlockedConnect(Row row) throws Exception {
+        row.run(c -> {
+            ServerSocket full = FullBacklog.open(c);
+            Socket s = c.socket();
+            Forked<Socket> connector = c.fork("connector", () -> {
+                s.connect(full.getLocalSocketAddress());
+                return s;
+            });
+            connector.awaitBlocked();
+            s.close();
+            c.expectThrows("blocked connect()", SocketException.class, "Socket closed", connector::join);
+            c.expectState("after close", s, "unconnected unbound closed remote=null:0 local=0.0.0.0:-1");
         });
     }
 

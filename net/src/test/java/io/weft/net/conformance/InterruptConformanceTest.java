@@ -1,6 +1,7 @@
 package io.weft.net.conformance;
 
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -47,6 +48,21 @@ class InterruptConformanceTest {
             acceptor.awaitBlocked();
             interruptAndExpect(c, acceptor, "accept()", server);
             c.expect("server socket closed afterwards", true, server::isClosed);
+        });
+    }
+
+    @ConformanceTest
+    void interruptOfABlockedConnect(Row row) throws Exception {
+        row.run(c -> {
+            ServerSocket full = FullBacklog.open(c);
+            Socket s = c.socket();
+            Forked<String> connector = c.fork("connector", withInterruptStatus(() -> {
+                s.connect(full.getLocalSocketAddress());
+                return s;
+            }));
+            connector.awaitBlocked();
+            interruptAndExpect(c, connector, "connect()", s);
+            c.expect("socket closed afterwards", true, s::isClosed);
         });
     }
 
