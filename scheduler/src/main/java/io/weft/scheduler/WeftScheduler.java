@@ -320,6 +320,23 @@ public final class WeftScheduler implements Executor, AutoCloseable {
     }
 
     /**
+     * Whether the calling thread is a virtual thread running on a Weft carrier: where
+     * {@link #await} waits on the carrier's poller instead of in {@code poll(2)}.
+     */
+    public static boolean isWeftThread() {
+        return Thread.currentThread().isVirtual() && Carrier.current() != null;
+    }
+
+    /**
+     * Wakes the thread waiting for {@code fd} to become ready for {@code event}, if any, with
+     * {@link WaitResult#CANCELLED}; true if there was one. Any thread.
+     */
+    public static boolean cancelWait(int fd, int event) {
+        IoWait w = FdWaiters.get(fd, event);
+        return w != null && w.onCancel();
+    }
+
+    /**
      * Wakes every thread waiting for {@code fd} with {@link WaitResult#CANCELLED} and disarms
      * their waits. Call it before closing a descriptor that threads may be waiting on, as the
      * JDK's {@code Poller.stopPoll} is called on close. Any thread.
