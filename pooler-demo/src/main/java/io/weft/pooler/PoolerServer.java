@@ -15,6 +15,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.ThreadFactory;
+import javax.net.ServerSocketFactory;
+import javax.net.SocketFactory;
+import io.weft.net.WeftServerSocketFactory;
+import io.weft.net.WeftSocketFactory;
 
 /**
  * The pooler: a listening socket and a virtual thread per client, on Weft's carriers
@@ -37,9 +41,14 @@ public final class PoolerServer implements AutoCloseable {
         this.config = config;
         this.weft = weft;
         this.threads = threads;
-        this.pools = new PoolManager(config, threads);
+        // On Weft's carriers the sockets are Weft's too (io_uring completion mode where
+        // available); on JDK virtual threads, the JDK's.
+        SocketFactory sockets = weft == null ? SocketFactory.getDefault() : WeftSocketFactory.getDefault();
+        ServerSocketFactory listeners = weft == null ? ServerSocketFactory.getDefault()
+                : WeftServerSocketFactory.getDefault();
+        this.pools = new PoolManager(config, threads, sockets);
         this.context = new PoolerContext(config, pools, threads);
-        this.listener = new ServerSocket();
+        this.listener = listeners.createServerSocket();
         listener.setReuseAddress(true);
         listener.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
         pools.prefill();

@@ -24,7 +24,8 @@ final class BlockingWait {
 
     private BlockingWait() {}
 
-    static WaitResult await(int fd, int event, long timeoutNanos) throws ErrnoException {
+    static WaitResult await(int fd, int event, long timeoutNanos, java.util.function.BooleanSupplier isOpen)
+            throws ErrnoException {
         Thread t = Thread.currentThread();
         if (t.isInterrupted()) {
             return WaitResult.INTERRUPTED;
@@ -38,6 +39,10 @@ final class BlockingWait {
             pfd.set(JAVA_INT, 0, fd);
             pfd.set(JAVA_SHORT, 4, (short) (event == Events.IN ? Events.IN | Events.RDHUP : Events.OUT));
             while (w.isWaiting()) {
+                if (isOpen != null && !isOpen.getAsBoolean()) {
+                    w.finish(IoWait.CANCELLED);
+                    break;
+                }
                 if (t.isInterrupted()) {
                     w.onInterrupt();
                     break;

@@ -1,6 +1,8 @@
 package io.weft.scheduler;
 
+import io.weft.poller.BufferRing;
 import io.weft.poller.Completion;
+import io.weft.poller.CompletionPoller;
 import io.weft.poller.CompletionHandler;
 import io.weft.poller.Poller;
 import io.weft.poller.Pollers;
@@ -48,6 +50,7 @@ final class Carrier extends Thread {
     private final SleepGate gate = new SleepGate();
     private final java.util.function.BooleanSupplier hasWork = this::hasWork;
     private Poller poller;
+    private BufferRing recvBuffers;
     private volatile boolean terminate;
 
     Carrier(WeftScheduler scheduler, int index, int runQueueCapacity, int reapInterval) {
@@ -268,6 +271,43 @@ final class Carrier extends Thread {
 
     int pendingWaits() {
         return waits.size();
+    }
+
+    // ---- ring work (io_uring operations of the net module) ----------------------------
+
+    /** Registers ring work and returns its token. On this carrier's thread only. */
+    long register(Completable c) {
+        return waits.add(c);
+    }
+
+    /** Forgets a token whose submission failed. On this carrier's thread only. */
+    void unregister(long token) {
+        waits.remove(token);
+    }
+
+    /** Queues the cancel of {@code w}, once, if it is still in flight. On this carrier's thread only. */
+    void cancelOnRing(RingWork w) {
+        if (w.cancelQueued || waits.get(w.token) != w) {
+            return; // already cancelled, or its final completion came first
+        }
+        w.cancelQueued = true;
+        try {
+            ((CompletionPoller) poller).cancel(w.token);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, getName() + ": cancel of a ring operation failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The carrier's provided-buffer ring for receives, registered on first use: a receive that
+     * waits pins no buffer; the kernel picks one when data arrives.
+     */
+    BufferRing recvBuffers() throws IOException {
+        if (recvBuffers == null) {
+            recvBuffers = ((CompletionPoller) poller).registerBufferRing(RecvBufferConfig.GROUP_ID,
+                    RecvBufferConfig.COUNT, RecvBufferConfig.SIZE);
+        }
+        return recvBuffers;
     }
 
     // ---- timers -----------------------------------------------------------------------

@@ -240,13 +240,26 @@ public final class WeftScheduler implements Executor, AutoCloseable {
      * @param timeoutNanos 0 or negative for no timeout
      */
     public static WaitResult await(int fd, int event, long timeoutNanos) throws IOException {
+        return await(fd, event, timeoutNanos, null);
+    }
+
+    /**
+     * {@link #await(int, int, long)} for a descriptor that may be closed concurrently, as the
+     * JDK's {@code Poller.poll} takes it: {@code isOpen} is asked once the wait is registered,
+     * so a close that ran {@link #cancelWaits} just before the registration (and so could not
+     * see it) still ends the wait, with {@link WaitResult#CANCELLED}.
+     *
+     * @param isOpen null when the descriptor cannot be closed under the wait
+     */
+    public static WaitResult await(int fd, int event, long timeoutNanos, java.util.function.BooleanSupplier isOpen)
+            throws IOException {
         if (event != Events.IN && event != Events.OUT) {
             throw new IllegalArgumentException("event must be Events.IN or Events.OUT");
         }
         Thread t = Thread.currentThread();
         Carrier c = t.isVirtual() ? Carrier.current() : null;
         if (c == null) {
-            return BlockingWait.await(fd, event, timeoutNanos);
+            return BlockingWait.await(fd, event, timeoutNanos, isOpen);
         }
         if (t.isInterrupted()) {
             return WaitResult.INTERRUPTED;
@@ -259,6 +272,9 @@ public final class WeftScheduler implements Executor, AutoCloseable {
             w.finish(IoWait.CANCELLED);
             FdWaiters.clear(w);
             throw e;
+        }
+        if (isOpen != null && !isOpen.getAsBoolean()) {
+            w.onCancel();
         }
         if (timeoutNanos > 0) {
             w.timer = c.addTimer(System.nanoTime() + timeoutNanos, w::onTimeout, true);

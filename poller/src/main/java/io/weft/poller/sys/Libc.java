@@ -62,6 +62,11 @@ public final class Libc {
     private static final MethodHandle ACCEPT4 = downcall("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle CONNECT = downcall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle GETPEERNAME = downcall("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SEND = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SETSOCKOPT = downcall("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETSOCKOPT = downcall("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
@@ -250,6 +255,45 @@ public final class Libc {
         MemorySegment s = state();
         try {
             return result((int) GETSOCKNAME.invokeExact(s, fd, addr, addrLen), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int getpeername(int fd, MemorySegment addr, MemorySegment addrLen) {
+        MemorySegment s = state();
+        try {
+            return result((int) GETPEERNAME.invokeExact(s, fd, addr, addrLen), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code recv(2)}: bytes received, 0 at end of stream, or {@code -errno}. */
+    public static long recv(int fd, MemorySegment buf, long count, int flags) {
+        MemorySegment s = state();
+        try {
+            return result((long) RECV.invokeExact(s, fd, buf, count, flags), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code send(2)}: bytes sent (maybe fewer than {@code count}), or {@code -errno}. */
+    public static long send(int fd, MemorySegment buf, long count, int flags) {
+        MemorySegment s = state();
+        try {
+            return result((long) SEND.invokeExact(s, fd, buf, count, flags), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ioctl(2)} with a pointer argument, e.g. {@code FIONREAD}. */
+    public static int ioctl(int fd, long request, MemorySegment arg) {
+        MemorySegment s = state();
+        try {
+            return result((int) IOCTL.invokeExact(s, fd, request, arg), s);
         } catch (Throwable t) {
             throw unexpected(t);
         }

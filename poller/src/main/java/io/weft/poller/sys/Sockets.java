@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 
 /**
@@ -26,6 +27,19 @@ public final class Sockets {
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
+    public static final int SO_KEEPALIVE = 9;
+    public static final int SO_OOBINLINE = 10;
+    public static final int SO_LINGER = 13;
+    public static final int SO_REUSEPORT = 15;
+    public static final int IPPROTO_IP = 0;
+    public static final int IP_TOS = 1;
+    public static final int IPPROTO_TCP = 6;
+    public static final int TCP_NODELAY = 1;
+    public static final int IPPROTO_IPV6 = 41;
+    public static final int IPV6_V6ONLY = 26;
+    public static final int IPV6_TCLASS = 67;
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_NOSIGNAL = 0x4000;
     public static final int O_NONBLOCK = 0x800;
     public static final int O_CLOEXEC = 0x80000;
 
@@ -34,7 +48,106 @@ public final class Sockets {
 
     private static final int INADDR_LOOPBACK = 0x7f000001;
 
+    private static final long FIONREAD = 0x541B;
+    private static final int EAFNOSUPPORT = 97;
+
     private Sockets() {}
+
+    /**
+     * A new TCP socket for the net module: IPv6 with {@code IPV6_V6ONLY} off (it also speaks
+     * IPv4, through mapped addresses) when the machine has IPv6, else IPv4; close-on-exec and
+     * non-blocking. The family is in {@link #family}.
+     */
+    public static int streamSocket() throws ErrnoException {
+        int type = SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK;
+        int fd = Libc.socket(AF_INET6, type, 0);
+        if (fd == -EAFNOSUPPORT) {
+            return ErrnoException.check("socket", Libc.socket(AF_INET, type, 0));
+        }
+        ErrnoException.check("socket", fd);
+        try {
+            setIntOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+        } catch (ErrnoException e) {
+            Libc.close(fd);
+            throw e;
+        }
+        return fd;
+    }
+
+    /** The address family of socket {@code fd}: {@link #AF_INET} or {@link #AF_INET6}. */
+    public static int family(int fd) throws ErrnoException {
+        return intOption(fd, SOL_SOCKET, 39 /* SO_DOMAIN */);
+    }
+
+    /** {@code bind(2)} to {@code address}; the result is 0 or {@code -errno}. */
+    public static int bind(int fd, int family, InetSocketAddress address) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(SocketAddresses.MAX_SIZE);
+            return Libc.bind(fd, addr, SocketAddresses.encode(address, family, addr));
+        }
+    }
+
+    /** {@code connect(2)} to {@code address}; 0, or {@code -errno} ({@code -EINPROGRESS} when non-blocking). */
+    public static int connect(int fd, int family, InetSocketAddress address) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(SocketAddresses.MAX_SIZE);
+            return Libc.connect(fd, addr, SocketAddresses.encode(address, family, addr));
+        }
+    }
+
+    /** The address {@code fd} is bound to ({@code getsockname}). */
+    public static InetSocketAddress localAddress(int fd) throws ErrnoException {
+        return name(fd, true);
+    }
+
+    /** The address of {@code fd}'s peer ({@code getpeername}). */
+    public static InetSocketAddress remoteAddress(int fd) throws ErrnoException {
+        return name(fd, false);
+    }
+
+    private static InetSocketAddress name(int fd, boolean local) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(SocketAddresses.MAX_SIZE);
+            MemorySegment len = arena.allocate(JAVA_INT);
+            len.set(JAVA_INT, 0, SocketAddresses.MAX_SIZE);
+            if (local) {
+                ErrnoException.check("getsockname", Libc.getsockname(fd, addr, len));
+            } else {
+                ErrnoException.check("getpeername", Libc.getpeername(fd, addr, len));
+            }
+            return SocketAddresses.decode(addr);
+        }
+    }
+
+    /** Bytes that can be read from {@code fd} without blocking ({@code FIONREAD}). */
+    public static int available(int fd) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment n = arena.allocate(JAVA_INT);
+            ErrnoException.check("ioctl(FIONREAD)", Libc.ioctl(fd, FIONREAD, n));
+            return n.get(JAVA_INT, 0);
+        }
+    }
+
+    /** Sets {@code SO_LINGER}: a negative {@code seconds} turns it off. */
+    public static void setLinger(int fd, int seconds) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment linger = arena.allocate(8); // struct linger {int l_onoff; int l_linger;}
+            linger.set(JAVA_INT, 0, seconds >= 0 ? 1 : 0);
+            linger.set(JAVA_INT, 4, Math.max(seconds, 0));
+            ErrnoException.check("setsockopt(SO_LINGER)", Libc.setsockopt(fd, SOL_SOCKET, SO_LINGER, linger, 8));
+        }
+    }
+
+    /** {@code SO_LINGER} in seconds, or -1 when it is off. */
+    public static int linger(int fd) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment linger = arena.allocate(8);
+            MemorySegment len = arena.allocate(JAVA_INT);
+            len.set(JAVA_INT, 0, 8);
+            ErrnoException.check("getsockopt(SO_LINGER)", Libc.getsockopt(fd, SOL_SOCKET, SO_LINGER, linger, len));
+            return linger.get(JAVA_INT, 0) != 0 ? linger.get(JAVA_INT, 4) : -1;
+        }
+    }
 
     /** A new IPv4 TCP socket, close-on-exec, non-blocking if asked. */
     public static int tcpSocket(boolean nonBlocking) throws ErrnoException {

@@ -10,14 +10,17 @@ import java.util.concurrent.ConcurrentMap;
 
 /** One {@link ServerPool} per (database, user), made on first use from the databases file. */
 public final class PoolManager implements AutoCloseable {
+    private final javax.net.SocketFactory sockets;
     private final PoolerConfig config;
     private final ConcurrentMap<String, ServerPool> pools = new ConcurrentHashMap<>();
     private final Thread maintenance;
     private final java.util.concurrent.ThreadFactory threads;
     private volatile boolean closed;
 
-    public PoolManager(PoolerConfig config, java.util.concurrent.ThreadFactory threads) {
+    public PoolManager(PoolerConfig config, java.util.concurrent.ThreadFactory threads,
+                       javax.net.SocketFactory sockets) {
         this.config = config;
+        this.sockets = sockets;
         this.threads = threads;
         this.maintenance = threads.newThread(this::maintain);
         this.maintenance.start();
@@ -30,7 +33,7 @@ public final class PoolManager implements AutoCloseable {
         if (p != null) return Optional.of(p);
         Optional<DatabaseRule> rule = config.rule(database, user);
         if (rule.isEmpty()) return Optional.empty();
-        ServerPool created = new ServerPool(database, user, rule.get(), config.primary(), config.users().get(user),
+        ServerPool created = new ServerPool(sockets, database, user, rule.get(), config.primary(), config.users().get(user),
                 config.maxMessageLength(), config.connectTimeoutMillis(), config.validation());
         ServerPool existing = pools.putIfAbsent(key, created);
         if (existing != null) return Optional.of(existing);

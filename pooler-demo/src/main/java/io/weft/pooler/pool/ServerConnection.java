@@ -10,6 +10,9 @@ import io.weft.pooler.protocol.Protocol;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import javax.net.SocketFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,14 +39,16 @@ public final class ServerConnection implements AutoCloseable {
     /** Prepared statements this server has, by the pooler's name for them (transaction pipeline). */
     public final Set<String> prepared = new HashSet<>();
     private final Socket socket;
+    private final SocketFactory sockets;
     private int pid;
     private int secret;
     private volatile long lastUsedNanos = System.nanoTime();
     private volatile boolean closed;
 
-    private ServerConnection(ServerAddress address, String database, String user, Socket socket, int maxMessage)
-            throws IOException {
+    private ServerConnection(ServerAddress address, String database, String user, Socket socket,
+                             SocketFactory sockets, int maxMessage) throws IOException {
         this.address = address;
+        this.sockets = sockets;
         this.database = database;
         this.user = user;
         this.socket = socket;
@@ -55,14 +60,15 @@ public final class ServerConnection implements AutoCloseable {
      * Connects, starts up and authenticates (cleartext, md5 or SCRAM-SHA-256, as the server
      * asks) and reads until the server is ready for queries.
      */
-    public static ServerConnection open(ServerAddress address, String database, String user, String password,
-                                        int maxMessage, long connectTimeoutMillis) throws IOException {
-        Socket socket = new Socket();
+    public static ServerConnection open(SocketFactory sockets, ServerAddress address, String database, String user,
+                                        String password, int maxMessage, long connectTimeoutMillis)
+            throws IOException {
+        Socket socket = sockets.createSocket();
         try {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
             socket.connect(new InetSocketAddress(address.host(), address.port()), (int) connectTimeoutMillis);
-            ServerConnection c = new ServerConnection(address, database, user, socket, maxMessage);
+            ServerConnection c = new ServerConnection(address, database, user, socket, sockets, maxMessage);
             socket.setSoTimeout((int) Math.max(connectTimeoutMillis, 1));
             c.startup(password);
             socket.setSoTimeout(0);
@@ -245,5 +251,22 @@ public final class ServerConnection implements AutoCloseable {
     @Override
     public String toString() {
         return "server connection " + user + "/" + database + "@" + address + " pid " + pid;
+    }
+
+    /**
+     * Asks the server to cancel the query running on this connection: PostgreSQL's
+     * CancelRequest, on a connection of its own, which the server closes when done.
+     */
+    public void sendCancel(int timeoutMillis) throws IOException {
+        try (Socket side = sockets.createSocket()) {
+            side.connect(new InetSocketAddress(address.host(), address.port()), timeoutMillis);
+            side.setSoTimeout(timeoutMillis);
+            ByteBuffer b = ByteBuffer.allocate(16);
+            b.putInt(16).putInt(Protocol.CANCEL_REQUEST).putInt(pid).putInt(secret);
+            OutputStream out = side.getOutputStream();
+            out.write(b.array());
+            out.flush();
+            side.getInputStream().read();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.weft.pooler.pool;
 
+import javax.net.SocketFactory;
 import io.weft.pooler.config.DatabaseRule;
 import io.weft.pooler.config.ServerAddress;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code synchronized}, so waiting virtual threads unmount.
  */
 public final class ServerPool {
+    private final SocketFactory sockets;
     private static final System.Logger LOG = System.getLogger("io.weft.pooler");
 
     public final String database;
@@ -37,8 +39,9 @@ public final class ServerPool {
     private boolean closed;
     private volatile Map<String, String> serverParameters = Map.of();
 
-    public ServerPool(String database, String user, DatabaseRule rule, ServerAddress server, String password,
-                      int maxMessage, long connectTimeoutMillis, boolean validate) {
+    public ServerPool(SocketFactory sockets, String database, String user, DatabaseRule rule, ServerAddress server,
+                      String password, int maxMessage, long connectTimeoutMillis, boolean validate) {
+        this.sockets = sockets;
         this.database = database;
         this.user = user;
         this.rule = rule;
@@ -108,7 +111,7 @@ public final class ServerPool {
 
     private ServerConnection openCounted() throws IOException {
         try {
-            ServerConnection c = ServerConnection.open(server, database, user, password, maxMessage, connectTimeoutMillis);
+            ServerConnection c = ServerConnection.open(sockets, server, database, user, password, maxMessage, connectTimeoutMillis);
             serverParameters = Map.copyOf(c.parameters);
             return c;
         } catch (IOException | RuntimeException e) {

@@ -8,11 +8,7 @@ import io.weft.pooler.protocol.PgReader;
 import io.weft.pooler.protocol.PgWriter;
 import io.weft.pooler.protocol.SqlState;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -684,14 +680,8 @@ final class Relay {
         try {
             ServerConnection s = server;
             if (s == null) return;
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(s.address.host(), s.address.port()), 5000);
-                ByteBuffer b = ByteBuffer.allocate(16);
-                b.putInt(16).putInt(io.weft.pooler.protocol.Protocol.CANCEL_REQUEST).putInt(s.pid()).putInt(s.secret());
-                OutputStream out = socket.getOutputStream();
-                out.write(b.array());
-                out.flush();
-                socket.getInputStream().read(); // the server closes when done
+            try {
+                s.sendCancel(5000);
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "cancel request to " + s + " failed: " + e.getMessage());
             }

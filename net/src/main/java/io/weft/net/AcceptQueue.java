@@ -1,0 +1,168 @@
+package io.weft.net;
+
+import io.weft.poller.sys.Errno;
+import io.weft.poller.sys.Sockets;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Connections a listener's {@link AcceptStream} has accepted and no {@code accept()} has taken
+ * yet, and the acceptors waiting for them. The stream's carrier offers; acceptors take.
+ *
+ * <p>Bounded: past {@code limit} queued connections the stream is cancelled and further
+ * connections wait in the kernel's backlog, as they would with no acceptor; an acceptor that
+ * finds the stream stopped starts a new one.
+ */
+final class AcceptQueue {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition nonEmpty = lock.newCondition();
+    private final ArrayDeque<Integer> fds = new ArrayDeque<>();
+    private final int limit;
+    private AcceptStream stream;
+    private int error;
+    private boolean closed;
+
+    AcceptQueue(int limit) {
+        this.limit = Math.max(1, limit);
+    }
+
+    /** From the stream: a new connection. False if the queue is now full (stop the stream). */
+    boolean offer(int fd) {
+        lock.lock();
+        try {
+            if (closed) {
+                Sockets.close(fd);
+                return false;
+            }
+            fds.add(fd);
+            nonEmpty.signal();
+            return fds.size() < limit;
+        } catch (Exception e) {
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** From the stream: the accept failed with {@code -errno} (not a cancel): the next acceptor reports it. */
+    void failed(int result, boolean more) {
+        if (result == -Errno.ECANCELED) {
+            return;
+        }
+        lock.lock();
+        try {
+            error = -result;
+            nonEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void streamEnded(AcceptStream s) {
+        lock.lock();
+        try {
+            if (stream == s) {
+                stream = null;
+            }
+            nonEmpty.signalAll(); // one of the acceptors starts a new stream
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes a connection, starting the stream on the calling thread's carrier when none runs.
+     *
+     * @param timeoutNanos 0 for none
+     * @return the new descriptor
+     */
+    int take(SocketFd listener, long timeoutNanos) throws IOException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        lock.lock();
+        try {
+            for (;;) {
+                if (closed) {
+                    throw new SocketException("Socket closed");
+                }
+                Integer fd = fds.poll();
+                if (fd != null) {
+                    return fd;
+                }
+                if (error != 0) {
+                    int e = error;
+                    error = 0;
+                    throw new SocketException(Errno.describe(e) + " (accept)");
+                }
+                if (stream == null) {
+                    AcceptStream s = new AcceptStream(listener, this);
+                    stream = s;
+                    try {
+                        s.start();
+                    } catch (IOException | RuntimeException e) {
+                        stream = null;
+                        throw e;
+                    }
+                }
+                try {
+                    if (timeoutNanos > 0) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            throw new SocketTimeoutException("Accept timed out");
+                        }
+                        nonEmpty.awaitNanos(left);
+                    } else {
+                        nonEmpty.await();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the JDK's ServerSocket turns this into "Closed by interrupt"
+                    throw new InterruptedIOException("accept interrupted");
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The listener is closing: wakes every acceptor, stops the stream and waits (briefly) for
+     * its final completion, so that the kernel drops its reference to the listening socket
+     * before the descriptor is closed; closes connections nobody took.
+     */
+    void close() {
+        AcceptStream s;
+        lock.lock();
+        try {
+            closed = true;
+            nonEmpty.signalAll();
+            s = stream;
+        } finally {
+            lock.unlock();
+        }
+        if (s != null) {
+            s.cancel();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (!s.ended() && System.nanoTime() - deadline < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+            }
+        }
+        lock.lock();
+        try {
+            Integer fd;
+            while ((fd = fds.poll()) != null) {
+                try {
+                    Sockets.close(fd);
+                } catch (Exception e) {
+                    // gone either way
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}

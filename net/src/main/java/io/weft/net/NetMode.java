@@ -1,0 +1,50 @@
+package io.weft.net;
+
+import java.util.Locale;
+
+/**
+ * How a Weft virtual thread on an io_uring carrier does socket I/O, from the system property
+ * {@code weft.net.mode}:
+ * <ul>
+ *   <li>{@code completion} (default): the operation itself goes to the ring (receive into a
+ *       buffer the kernel picks from the carrier's buffer ring, send, multishot accept,
+ *       connect) and the thread parks until its completion: no readiness round trip;</li>
+ *   <li>{@code readiness}: try the system call, and on {@code EAGAIN} wait for readiness
+ *       through the carrier's poller, as the JDK does.</li>
+ * </ul>
+ * On epoll carriers it is always readiness; on threads that are not Weft virtual threads the
+ * socket waits in {@code poll(2)}.
+ */
+public enum NetMode {
+    COMPLETION,
+    READINESS;
+
+    public static final String PROPERTY = "weft.net.mode";
+
+    private static volatile NetMode current = parse(System.getProperty(PROPERTY));
+
+    /** The mode in force: the system property's at start, or the last {@link #set}. */
+    public static NetMode current() {
+        return current;
+    }
+
+    /**
+     * Changes the mode for every socket call from now on, process-wide: for tests and
+     * benchmarks that compare the modes in one process. Calls in progress finish in their mode.
+     */
+    public static void set(NetMode mode) {
+        current = java.util.Objects.requireNonNull(mode, "mode");
+    }
+
+    /** Parses a {@code weft.net.mode} value; null or blank is the default, completion. */
+    public static NetMode parse(String value) {
+        if (value == null || value.isBlank()) {
+            return COMPLETION;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "completion" -> COMPLETION;
+            case "readiness" -> READINESS;
+            default -> throw new IllegalArgumentException(PROPERTY + "=" + value + ": must be completion or readiness");
+        };
+    }
+}

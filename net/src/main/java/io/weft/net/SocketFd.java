@@ -1,0 +1,79 @@
+package io.weft.net;
+
+import io.weft.poller.sys.Sockets;
+import java.net.SocketException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A socket descriptor shared by the threads using it, closed only once none of them is inside
+ * a system call or an io_uring operation on it: a descriptor number closed under a waiting
+ * thread could be reused by another socket, and that thread would then read someone else's
+ * bytes.
+ *
+ * <p>Every I/O call brackets its use with {@link #acquire()} and {@link #release()}.
+ * {@link #close} marks the descriptor closed (later acquires fail with "Socket closed"), runs
+ * the waker that makes current users return (cancelling their waits and operations), waits
+ * for the last of them to release, and then closes the descriptor.
+ */
+final class SocketFd {
+    private static final int CLOSED = 1 << 31;
+
+    final int fd;
+    /** Bit 31: closed; bits 0-30: threads inside a call. */
+    private final AtomicInteger state = new AtomicInteger();
+
+    SocketFd(int fd) {
+        this.fd = fd;
+    }
+
+    /** Enters a call on the descriptor. */
+    int acquire() throws SocketException {
+        for (;;) {
+            int s = state.get();
+            if ((s & CLOSED) != 0) {
+                throw new SocketException("Socket closed");
+            }
+            if (state.compareAndSet(s, s + 1)) {
+                return fd;
+            }
+        }
+    }
+
+    /** Leaves a call entered with {@link #acquire()}. */
+    void release() {
+        state.decrementAndGet();
+    }
+
+    boolean isClosed() {
+        return (state.get() & CLOSED) != 0;
+    }
+
+    /**
+     * Closes the descriptor: the first caller marks it closed, runs {@code wakeUsers}, waits
+     * for every user to leave and closes it. Returns false if it was already closed.
+     */
+    boolean close(Runnable wakeUsers) {
+        int s;
+        do {
+            s = state.get();
+            if ((s & CLOSED) != 0) {
+                return false;
+            }
+        } while (!state.compareAndSet(s, s | CLOSED));
+        wakeUsers.run();
+        // Users were woken: their cancelled waits and operations end within microseconds (a
+        // platform thread in poll(2) notices within its 20 ms slice).
+        long pause = 10_000;
+        while ((state.get() & ~CLOSED) != 0) {
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, 5_000_000);
+        }
+        try {
+            Sockets.close(fd);
+        } catch (Exception e) {
+            // close(2) released the descriptor whatever it reported; nothing more to do
+        }
+        return true;
+    }
+}

@@ -1,0 +1,258 @@
+package io.weft.net;
+
+import io.weft.poller.Events;
+import io.weft.poller.sys.Errno;
+import io.weft.poller.sys.IoBuffers;
+import io.weft.poller.sys.Libc;
+import io.weft.poller.sys.Sockets;
+import io.weft.scheduler.RingOperation;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The byte stream of one connected socket: reads and writes, each direction serialised by its
+ * own lock as in the JDK, in completion mode (io_uring operations on the carrier's ring) or
+ * readiness mode (non-blocking system call, then a readiness wait). The mode is chosen per
+ * call: the same socket may be used from a Weft virtual thread and from a platform thread.
+ */
+final class Transfers {
+    private final SocketFd socket;
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Completion mode: bytes received beyond what the last read asked for. Under readLock. */
+    private byte[] leftover;
+    private int leftoverOff;
+    /** Under readLock. */
+    private boolean connectionReset;
+    /** The operation in flight in each direction, for close to cancel. */
+    private volatile RingOperation readOp;
+    private volatile RingOperation writeOp;
+
+    Transfers(SocketFd socket) {
+        this.socket = socket;
+    }
+
+    static boolean completionMode() {
+        return NetMode.current() == NetMode.COMPLETION && RingOperation.available();
+    }
+
+    /** Makes the threads inside a read or write return: part of closing the socket. */
+    void wakeAll() {
+        RingOperation r = readOp;
+        if (r != null) r.cancel();
+        RingOperation w = writeOp;
+        if (w != null) w.cancel();
+    }
+
+    // ---- reading ------------------------------------------------------------------------
+
+    /**
+     * Reads up to {@code len} bytes: the count, or -1 at end of stream.
+     *
+     * @param timeoutMillis SO_TIMEOUT, 0 for none
+     * @param inputShutdown whether shutdownInput was called: then -1 at once
+     */
+    int read(byte[] b, int off, int len, int timeoutMillis, boolean inputShutdown) throws IOException {
+        readLock.lock();
+        try {
+            socket.acquire();
+            try {
+                if (connectionReset) {
+                    throw new SocketException("Connection reset");
+                }
+                if (leftover != null) {
+                    return takeLeftover(b, off, len);
+                }
+                if (inputShutdown) {
+                    return -1;
+                }
+                long deadline = SocketWaits.deadline(timeoutMillis);
+                return completionMode() ? readOnRing(b, off, len, deadline) : readReady(b, off, len, deadline);
+            } finally {
+                socket.release();
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private int takeLeftover(byte[] b, int off, int len) {
+        int n = Math.min(len, leftover.length - leftoverOff);
+        System.arraycopy(leftover, leftoverOff, b, off, n);
+        leftoverOff += n;
+        if (leftoverOff == leftover.length) {
+            leftover = null;
+            leftoverOff = 0;
+        }
+        return n;
+    }
+
+    private int readOnRing(byte[] b, int off, int len, long deadline) throws IOException {
+        for (;;) {
+            long nanos = remaining(deadline, "Read timed out");
+            RecvOperation op = new RecvOperation(socket, b, off, len);
+            readOp = op;
+            int r;
+            try {
+                r = op.run(nanos);
+            } finally {
+                readOp = null;
+            }
+            if (r > 0) {
+                leftover = op.overflow;
+                return op.copied;
+            }
+            if (r == 0) {
+                return -1;
+            }
+            if (r == -Errno.ENOBUFS) {
+                Thread.yield(); // the carrier's buffers were all in use within one reap: retry
+                continue;
+            }
+            if (op.timedOut()) {
+                throw new SocketTimeoutException("Read timed out");
+            }
+            throw readFailure(r, op.interrupted());
+        }
+    }
+
+    private int readReady(byte[] b, int off, int len, long deadline) throws IOException {
+        MemorySegment buf = IoBuffers.take();
+        try {
+            int want = Math.min(len, IoBuffers.SIZE);
+            for (;;) {
+                long n = Libc.recv(socket.fd, buf, want, 0);
+                if (n > 0) {
+                    MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, b, off, (int) n);
+                    return (int) n;
+                }
+                if (n == 0) {
+                    return -1;
+                }
+                if (n == -Errno.EAGAIN) {
+                    SocketWaits.await(socket, Events.IN, deadline, "Read timed out");
+                } else if (n != -Errno.EINTR) {
+                    throw readFailure((int) n, false);
+                }
+            }
+        } finally {
+            IoBuffers.give(buf);
+        }
+    }
+
+    private IOException readFailure(int result, boolean interrupted) {
+        if (interrupted) {
+            return new InterruptedIOException();
+        }
+        if (result == -Errno.ECANCELED || socket.isClosed()) {
+            return new SocketException("Socket closed");
+        }
+        if (result == -Errno.ECONNRESET) {
+            connectionReset = true;
+            return new SocketException("Connection reset");
+        }
+        return new SocketException(Libc.strerror(-result));
+    }
+
+    /** Bytes readable without blocking. */
+    int available(boolean inputShutdown) throws IOException {
+        readLock.lock();
+        try {
+            socket.acquire();
+            try {
+                if (connectionReset) {
+                    throw new SocketException("Connection reset");
+                }
+                int kept = leftover == null ? 0 : leftover.length - leftoverOff;
+                if (inputShutdown) {
+                    return kept;
+                }
+                return kept + Sockets.available(socket.fd);
+            } finally {
+                socket.release();
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    // ---- writing ------------------------------------------------------------------------
+
+    /** Writes all of {@code b[off, off+len)}. */
+    void write(byte[] b, int off, int len) throws IOException {
+        writeLock.lock();
+        try {
+            socket.acquire();
+            MemorySegment buf = IoBuffers.take();
+            try {
+                int end = off + len;
+                while (off < end) {
+                    int chunk = Math.min(end - off, IoBuffers.SIZE);
+                    MemorySegment.copy(b, off, buf, ValueLayout.JAVA_BYTE, 0, chunk);
+                    off += completionMode() ? sendOnRing(buf, chunk) : sendReady(buf, chunk);
+                }
+            } finally {
+                IoBuffers.give(buf);
+                socket.release();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** One send of up to {@code n} bytes; the count sent (maybe fewer: the caller loops). */
+    private int sendOnRing(MemorySegment buf, int n) throws IOException {
+        SendOperation op = new SendOperation(socket, buf.asSlice(0, n));
+        writeOp = op;
+        int r;
+        try {
+            r = op.run(0);
+        } finally {
+            writeOp = null;
+        }
+        if (r >= 0) {
+            return r;
+        }
+        throw writeFailure(r, op.interrupted());
+    }
+
+    private int sendReady(MemorySegment buf, int n) throws IOException {
+        for (;;) {
+            long r = Libc.send(socket.fd, buf, n, Sockets.MSG_NOSIGNAL);
+            if (r >= 0) {
+                return (int) r;
+            }
+            if (r == -Errno.EAGAIN) {
+                SocketWaits.await(socket, Events.OUT, 0, "Write timed out");
+            } else if (r != -Errno.EINTR) {
+                throw writeFailure((int) r, false);
+            }
+        }
+    }
+
+    private IOException writeFailure(int result, boolean interrupted) {
+        if (interrupted) {
+            return new InterruptedIOException();
+        }
+        if (result == -Errno.ECANCELED || socket.isClosed()) {
+            return new SocketException("Socket closed");
+        }
+        return new SocketException(Libc.strerror(-result));
+    }
+
+    private static long remaining(long deadline, String timeoutWhat) throws SocketTimeoutException {
+        if (deadline == 0) {
+            return 0;
+        }
+        long nanos = deadline - System.nanoTime();
+        if (nanos <= 0) {
+            throw new SocketTimeoutException(timeoutWhat);
+        }
+        return nanos;
+    }
+}

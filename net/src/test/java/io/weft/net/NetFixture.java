@@ -1,0 +1,71 @@
+package io.weft.net;
+
+import io.weft.poller.Backend;
+import io.weft.poller.PollerConfig;
+import io.weft.scheduler.SchedulerConfig;
+import io.weft.scheduler.WeftScheduler;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Where the net tests run their socket code: on a Weft virtual thread with io_uring in each
+ * mode, with epoll, or on a platform thread.
+ */
+enum NetFixture {
+    URING_COMPLETION(Backend.IO_URING, NetMode.COMPLETION),
+    URING_READINESS(Backend.IO_URING, NetMode.READINESS),
+    EPOLL(Backend.EPOLL, NetMode.READINESS),
+    PLATFORM_THREAD(null, NetMode.COMPLETION);
+
+    final Backend backend;
+    final NetMode mode;
+
+    NetFixture(Backend backend, NetMode mode) {
+        this.backend = backend;
+        this.mode = mode;
+    }
+
+    static Stream<NetFixture> all() {
+        return Stream.of(values());
+    }
+
+    /** A scheduler for this fixture (none for platform threads); the mode is set process-wide. */
+    WeftScheduler start() throws IOException {
+        NetMode.set(mode);
+        if (backend == null) {
+            return null;
+        }
+        return WeftScheduler.start(new SchedulerConfig(2, 4096, 32, 2000, PollerConfig.defaults().withBackend(backend)));
+    }
+
+    /** Runs {@code body} on this fixture's kind of thread and returns its result. */
+    <T> CompletableFuture<T> run(WeftScheduler weft, Callable<T> body) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Runnable r = () -> {
+            try {
+                f.complete(body.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        };
+        if (weft == null) {
+            Thread.ofPlatform().start(r);
+        } else {
+            weft.startVirtualThread(r);
+        }
+        return f;
+    }
+
+    static <T> T get(CompletableFuture<T> f) throws Exception {
+        try {
+            return f.get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception ex) throw ex;
+            throw e;
+        }
+    }
+}

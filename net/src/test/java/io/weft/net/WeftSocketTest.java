@@ -1,0 +1,214 @@
+package io.weft.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weft.poller.testkit.LeakCheck;
+import io.weft.scheduler.WeftScheduler;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * WeftSocket and WeftServerSocket on each fixture: echo, many connections through one
+ * listener (multishot accept on io_uring), reads larger and smaller than a receive buffer,
+ * timeouts, and close waking blocked threads. The JDK comparison is the conformance suite's job.
+ */
+@ExtendWith(LeakCheck.class)
+@Timeout(60)
+class WeftSocketTest {
+    @AfterAll
+    static void resetMode() {
+        NetMode.set(NetMode.COMPLETION);
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.weft.net.NetFixture#all")
+    void echoesManyConnectionsThroughOneListener(NetFixture fixture) throws Exception {
+        try (WeftScheduler weft = fixture.start();
+             ServerSocket listener = new WeftServerSocket(0, 128, InetAddress.getLoopbackAddress())) {
+            int clients = 50;
+            CompletableFuture<Integer> server = fixture.run(weft, () -> {
+                List<Thread> handlers = new ArrayList<>();
+                for (int i = 0; i < clients; i++) {
+                    Socket s = listener.accept();
+                    Runnable echo = () -> echo(s);
+                    handlers.add(weft == null ? Thread.ofPlatform().start(echo) : weft.startVirtualThread(echo));
+                }
+                for (Thread t : handlers) t.join();
+                return clients;
+            });
+            List<CompletableFuture<byte[]>> replies = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                int seed = i;
+                replies.add(fixture.run(weft, () -> roundTrip(listener.getLocalPort(), seed)));
+            }
+            for (int i = 0; i < clients; i++) {
+                assertArrayEquals(message(i), NetFixture.get(replies.get(i)), "client " + i);
+            }
+            assertEquals(clients, NetFixture.get(server));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.weft.net.NetFixture#all")
+    void movesMegabytesBothWaysInPiecesOfEverySize(NetFixture fixture) throws Exception {
+        byte[] data = new byte[3 * 1024 * 1024 + 17];
+        new Random(42).nextBytes(data);
+        try (WeftScheduler weft = fixture.start();
+             ServerSocket listener = new WeftServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Integer> server = fixture.run(weft, () -> {
+                try (Socket s = listener.accept()) {
+                    echo(s);
+                }
+                return 0;
+            });
+            byte[] back = NetFixture.get(fixture.run(weft, () -> {
+                try (Socket c = new WeftSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
+                    CompletableFuture<Void> writer = fixture.run(weft, () -> {
+                        OutputStream out = c.getOutputStream();
+                        // odd sizes: below, at and above the 16 KiB buffers
+                        int off = 0;
+                        int[] sizes = {1, 7, 16384, 40000, 333};
+                        for (int i = 0; off < data.length; i++) {
+                            int n = Math.min(sizes[i % sizes.length], data.length - off);
+                            out.write(data, off, n);
+                            off += n;
+                        }
+                        c.shutdownOutput();
+                        return null;
+                    });
+                    byte[] got = readAll(c.getInputStream(), 3);
+                    NetFixture.get(writer);
+                    return got;
+                }
+            }));
+            NetFixture.get(server);
+            assertArrayEquals(data, back);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.weft.net.NetFixture#all")
+    void readTimesOutAndTheSocketStaysUsable(NetFixture fixture) throws Exception {
+        try (WeftScheduler weft = fixture.start();
+             ServerSocket listener = new WeftServerSocket(0, 8, InetAddress.getLoopbackAddress());
+             Socket client = new WeftSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+             Socket peer = listener.accept()) {
+            Object r = NetFixture.get(fixture.run(weft, () -> {
+                client.setSoTimeout(100);
+                try {
+                    client.getInputStream().read();
+                    return "no timeout";
+                } catch (SocketTimeoutException e) {
+                    peer.getOutputStream().write(9);
+                    return client.getInputStream().read();
+                }
+            }));
+            assertEquals(9, r);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.weft.net.NetFixture#all")
+    void closeWakesABlockedReaderAndABlockedAccept(NetFixture fixture) throws Exception {
+        try (WeftScheduler weft = fixture.start();
+             ServerSocket listener = new WeftServerSocket(0, 8, InetAddress.getLoopbackAddress());
+             Socket client = new WeftSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+             Socket peer = listener.accept()) {
+            CountDownLatch reading = new CountDownLatch(2);
+            CompletableFuture<Object> reader = fixture.run(weft, () -> {
+                reading.countDown();
+                return client.getInputStream().read();
+            });
+            CompletableFuture<Object> acceptor = fixture.run(weft, () -> {
+                reading.countDown();
+                return listener.accept();
+            });
+            reading.await();
+            Thread.sleep(200); // let both block
+            client.close();
+            listener.close();
+            SocketException e1 = assertThrows(SocketException.class, () -> NetFixture.get(reader));
+            assertEquals("Socket closed", e1.getMessage());
+            assertInstanceOf(SocketException.class, assertThrows(Exception.class, () -> NetFixture.get(acceptor)));
+            assertEquals(-1, peer.getInputStream().read(), "the peer sees the close");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.weft.net.NetFixture#all")
+    void connectToAPortNobodyListensOnIsRefused(NetFixture fixture) throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        try (WeftScheduler weft = fixture.start()) {
+            Exception e = assertThrows(Exception.class, () -> NetFixture.get(fixture.run(weft, () -> {
+                try (Socket s = new WeftSocket()) {
+                    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+                    return s;
+                }
+            })));
+            assertInstanceOf(java.net.ConnectException.class, e);
+            assertTrue(e.getMessage().contains("refused"), e.getMessage());
+        }
+    }
+
+    static void echo(Socket s) {
+        try (s) {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            byte[] buf = new byte[5000];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+            }
+        } catch (Exception e) {
+            throw new RuntimeException(e);
+        }
+    }
+
+    static byte[] message(int seed) {
+        byte[] m = new byte[100 + seed * 37];
+        new Random(seed).nextBytes(m);
+        return m;
+    }
+
+    static byte[] roundTrip(int port, int seed) throws Exception {
+        try (Socket c = new WeftSocket(InetAddress.getLoopbackAddress(), port)) {
+            byte[] m = message(seed);
+            c.getOutputStream().write(m);
+            c.shutdownOutput();
+            return readAll(c.getInputStream(), 1000);
+        }
+    }
+
+    static byte[] readAll(InputStream in, int chunk) throws Exception {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[chunk];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            all.write(buf, 0, n);
+        }
+        return all.toByteArray();
+    }
+}

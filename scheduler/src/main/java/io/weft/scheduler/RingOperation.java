@@ -1,0 +1,100 @@
+package io.weft.scheduler;
+
+import io.weft.poller.CompletionPoller;
+import io.weft.poller.sys.Errno;
+import java.io.IOException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One io_uring operation run by a Weft virtual thread: queued on the ring of the carrier the
+ * thread is mounted on, where it goes to the kernel with the carrier's next
+ * {@code io_uring_enter} together with everything else queued there, while the thread parks.
+ * The carrier resumes the thread when the operation's final completion arrives.
+ *
+ * <p>The thread always waits for the final completion, even after a timeout, an interrupt or
+ * a {@link #cancel}: until then the kernel may still write into the operation's memory, and a
+ * receive that won the race against its cancel has taken data that must not be lost.
+ *
+ * <p>One run per object: make a new one for each operation.
+ */
+public abstract class RingOperation extends RingWork {
+    private volatile boolean done;
+    private Thread thread;
+    private int result;
+    private int flags;
+    private boolean interrupted;
+    private boolean timeoutSet;
+
+    /**
+     * Runs the operation and returns its result ({@code -errno} on failure; {@code -ECANCELED}
+     * when cancelled, timed out or interrupted: see {@link #timedOut()} and
+     * {@link #interrupted()}). An interrupt cancels the operation and stays set on the thread.
+     *
+     * @param timeoutNanos 0 or negative for none; else the kernel cancels the operation after
+     *                     this long (a linked timeout)
+     * @throws IllegalStateException if the caller is not a Weft virtual thread on io_uring
+     *                               ({@link #available()})
+     * @throws IOException           if the ring refused the submission
+     */
+    public final int run(long timeoutNanos) throws IOException {
+        if (thread != null) {
+            throw new IllegalStateException("a RingOperation runs once");
+        }
+        thread = Thread.currentThread();
+        Carrier c = enqueue();
+        if (timeoutNanos > 0) {
+            ((CompletionPoller) c.poller()).linkTimeout(timeoutNanos, WaitTable.NO_ENTRY);
+            timeoutSet = true;
+        }
+        published();
+        boolean wasInterrupted = false;
+        while (!done) {
+            LockSupport.park(this);
+            if (Thread.interrupted()) {
+                // Clear it while waiting, or park would return at once; put it back below.
+                wasInterrupted = true;
+                if (!done) {
+                    interrupted = true;
+                    cancel();
+                }
+            }
+        }
+        if (wasInterrupted) {
+            thread.interrupt();
+        }
+        return result;
+    }
+
+    @Override
+    public final void complete(Carrier c, int result, int flags) {
+        this.result = result;
+        this.flags = flags;
+        try {
+            onComplete(result, flags);
+        } finally {
+            done = true;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * The final completion, on the carrier, before the thread resumes: where a receive copies
+     * its data out of a carrier buffer and gives the buffer back. Must be quick.
+     */
+    protected void onComplete(int result, int flags) {}
+
+    /** The completion's {@link io.weft.poller.Completion} flags. */
+    public final int flags() {
+        return flags;
+    }
+
+    /** Whether the operation ended because its timeout expired. */
+    public final boolean timedOut() {
+        return timeoutSet && result == -Errno.ECANCELED && !cancelRequested() && !interrupted;
+    }
+
+    /** Whether an interrupt of the running thread cancelled the operation. */
+    public final boolean interrupted() {
+        return interrupted && result == -Errno.ECANCELED;
+    }
+}
