@@ -102,9 +102,11 @@ public final class EchoBench {
     private void plan(Host host) {
         double perCell = opts.warmupSec() + opts.durationSec() + 2.5;
         long seconds = Math.round(opts.cells() * perCell);
-        out.printf(Locale.ROOT, "weft bench echo: %s; connections %s, messages %s B, %.0f s warm-up + %.0f s measured per cell;"
+        out.printf(Locale.ROOT, "weft bench echo: %s; connections %s, messages of %s bytes, %.0f s warm-up + %.0f s measured per cell;"
                         + " %d cells, about %d min %02d s%n",
-                String.join(", ", opts.impls().stream().map(i -> i.key).toList()), opts.connections(), opts.sizes(),
+                String.join(", ", opts.impls().stream().map(i -> i.key).toList()),
+                String.join(", ", opts.connections().stream().map(String::valueOf).toList()),
+                String.join(", ", opts.sizes().stream().map(String::valueOf).toList()),
                 opts.warmupSec(), opts.durationSec(), opts.cells(), seconds / 60, seconds % 60);
         out.printf(Locale.ROOT, "Machine: %d CPUs (%s), %s, %s, %s; load average %s%n", host.cpus(), host.cpuModel(),
                 host.memory(), host.kernel(), host.jdk(), host.loadAtStart());

@@ -71,7 +71,7 @@ final class EchoReport {
      * above 1 is better: r over baseline when higher is better, baseline over r when lower is.
      */
     private double ratio(EchoRun r, ToDoubleFunction<EchoRun> metric, boolean lowerIsBetter) {
-        if (r == null || !r.ok()) return Double.NaN;
+        if (r == null || !r.ok() || r.impl() == Impl.BASELINE) return Double.NaN;
         EchoRun base = run(Impl.BASELINE, r.connections(), r.size());
         if (base == null || !base.ok()) return Double.NaN;
         double mine = metric.applyAsDouble(r);
@@ -87,7 +87,8 @@ final class EchoReport {
     String settings() {
         return String.format(Locale.ROOT, "connections %s, messages %s, %s s warm-up + %s s measured per cell, load generator"
                         + " with %s, servers and load each in a JVM of their own (%s)",
-                opts.connections(), String.join(" and ", opts.sizes().stream().map(EchoReport::sizeLabel).toList()),
+                String.join(", ", opts.connections().stream().map(String::valueOf).toList()),
+                String.join(" and ", opts.sizes().stream().map(EchoReport::sizeLabel).toList()),
                 trim(opts.warmupSec()), trim(opts.durationSec()),
                 opts.loadThreads() > 0 ? opts.loadThreads() + " selector threads" : "one selector thread per CPU",
                 String.join(" ", ChildJvm.COMMON_FLAGS));
@@ -239,6 +240,7 @@ final class EchoReport {
     private static String micros(double us) {
         if (Double.isNaN(us)) return "–";
         if (us >= 10_000) return String.format(Locale.ROOT, "%.1f ms", us / 1000);
+        if (us >= 1000) return String.format(Locale.ROOT, "%.2f ms", us / 1000);
         if (us >= 100) return String.format(Locale.ROOT, "%.0f µs", us);
         return String.format(Locale.ROOT, "%.1f µs", us);
     }
