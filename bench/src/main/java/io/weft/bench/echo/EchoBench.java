@@ -100,7 +100,8 @@ public final class EchoBench {
     }
 
     private void plan(Host host) {
-        double perCell = opts.warmupSec() + opts.durationSec() + 2.5;
+        // Two JVM starts, connecting, the drain and the stop: about 3.5 s a cell on two CPUs.
+        double perCell = opts.warmupSec() + opts.durationSec() + 3.5;
         long seconds = Math.round(opts.cells() * perCell);
         out.printf(Locale.ROOT, "weft bench echo: %s; connections %s, messages of %s bytes, %.0f s warm-up + %.0f s measured per cell;"
                         + " %d cells, about %d min %02d s%n",
