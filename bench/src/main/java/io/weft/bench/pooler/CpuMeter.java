@@ -1,5 +1,6 @@
 package io.weft.bench.pooler;
 
+import io.weft.bench.ProcStat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ final class CpuMeter {
 
     static Snapshot snapshot(long postmasterPid, long pgbouncerPid) {
         long[] machine = machine();
-        long[] self = stat(ProcessHandle.current().pid());
+        long[] self = ProcStat.times(ProcessHandle.current().pid());
         long gc = 0;
         for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
             gc += Math.max(0, b.getCollectionTime());
@@ -99,19 +100,6 @@ final class CpuMeter {
         return new long[] {0, 0, 0, 0};
     }
 
-    /** utime, stime, cutime, cstime of one process (zeros if it is gone). */
-    private static long[] stat(long pid) {
-        try {
-            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // The command name may hold spaces and parentheses: fields start after the last ')'.
-            String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split("\\s+");
-            // f[0] is field 3 (state); utime is field 14 -> f[11].
-            return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])};
-        } catch (IOException | RuntimeException e) {
-            return new long[] {0, 0, 0, 0};
-        }
-    }
-
     /**
      * CPU ticks of a process tree: the process's own and its reaped children's, plus the same
      * for each live child. A child that ends between two snapshots moves from the second term
@@ -121,14 +109,14 @@ final class CpuMeter {
         // A child reaped between reading the parent and listing the children would be in
         // neither: read the parent again afterwards and start over if its reaped figure moved.
         for (int attempt = 0; ; attempt++) {
-            long[] s = stat(pid);
+            long[] s = ProcStat.times(pid);
             long sum = s[0] + s[1] + s[2] + s[3];
             Optional<ProcessHandle> h = ProcessHandle.of(pid);
             if (h.isPresent()) {
                 List<ProcessHandle> children = h.get().children().toList();
                 for (ProcessHandle c : children) sum += tree(c.pid());
             }
-            long[] again = stat(pid);
+            long[] again = ProcStat.times(pid);
             if ((again[2] == s[2] && again[3] == s[3]) || attempt >= 20) return sum;
         }
     }
