@@ -19,6 +19,7 @@ import java.util.Map;
 final class EchoChart {
     private static final Map<Impl, Color> COLORS = Map.of(
             Impl.WEFT_COMPLETION, new Color(0xd1495b),
+            Impl.WEFT_SEND_FIRST, new Color(0xa4243b),
             Impl.WEFT_READINESS, new Color(0xe8857f),
             Impl.WEFT_EPOLL, new Color(0xedae49),
             Impl.JDK_VIRTUAL, new Color(0x00798c),

@@ -10,6 +10,8 @@ import java.util.Map;
  */
 enum Impl {
     WEFT_COMPLETION("weft-completion", "Weft io_uring completion", Map.of("weft.backend", "io_uring", "weft.net.mode", "completion")),
+    WEFT_SEND_FIRST("weft-send-first", "Weft io_uring completion, send first",
+            Map.of("weft.backend", "io_uring", "weft.net.mode", "completion", "weft.net.sendFirst", "true")),
     WEFT_READINESS("weft-readiness", "Weft io_uring readiness", Map.of("weft.backend", "io_uring", "weft.net.mode", "readiness")),
     // On epoll Weft's sockets always wait for readiness: there is no mode to choose.
     WEFT_EPOLL("weft-epoll", "Weft epoll", Map.of("weft.backend", "epoll")),

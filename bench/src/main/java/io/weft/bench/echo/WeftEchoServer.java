@@ -23,7 +23,8 @@ final class WeftEchoServer {
             ServerSocket listener = new WeftServerSocket(port, backlog, InetAddress.getLoopbackAddress());
             Backend backend = weft.pollerBackend();
             // On epoll Weft's sockets wait for readiness whatever weft.net.mode says.
-            String mode = backend == Backend.IO_URING ? NetMode.current().name().toLowerCase(Locale.ROOT) : "readiness";
+            String mode = backend == Backend.IO_URING ? NetMode.current().name().toLowerCase(Locale.ROOT)
+                    + (NetMode.current() == NetMode.COMPLETION && NetMode.sendFirst() ? " (send first)" : "") : "readiness";
             String description = "Weft virtual threads on " + weft.config().carriers() + " " + backend.configName()
                     + " carriers, " + mode + "-mode sockets";
             return new BlockingEchoServer(listener, weft::startVirtualThread, bufferSize, description, weft::close).start();
