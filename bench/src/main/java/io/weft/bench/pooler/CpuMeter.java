@@ -1,10 +1,6 @@
 package io.weft.bench.pooler;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
+import io.weft.bench.ProcStats;
 
 /**
  * Where the machine's CPU time went during one measured run, from {@code /proc} (Linux only;
@@ -49,18 +45,18 @@ final class CpuMeter {
     }
 
     static Snapshot snapshot(long postmasterPid, long pgbouncerPid) {
-        long[] machine = machine();
-        long[] self = stat(ProcessHandle.current().pid());
+        long[] machine = ProcStats.machine();
+        long[] self = ProcStats.process(ProcessHandle.current().pid());
         long gc = 0;
         for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
             gc += Math.max(0, b.getCollectionTime());
         }
         return new Snapshot(machine[0], machine[1], machine[2], machine[3],
                 self[0] + self[1], self[2] + self[3],
-                postmasterPid > 0 ? tree(postmasterPid) : 0,
-                pgbouncerPid > 0 ? tree(pgbouncerPid) : 0,
-                switches(ProcessHandle.current().pid()),
-                pgbouncerPid > 0 ? switches(pgbouncerPid) : 0,
+                postmasterPid > 0 ? ProcStats.tree(postmasterPid) : 0,
+                pgbouncerPid > 0 ? ProcStats.tree(pgbouncerPid) : 0,
+                ProcStats.switches(ProcessHandle.current().pid()),
+                pgbouncerPid > 0 ? ProcStats.switches(pgbouncerPid) : 0,
                 gc);
     }
 
@@ -77,80 +73,5 @@ final class CpuMeter {
         double other = Math.max(0, 1 - idle - steal - pgbench - postgres - pooler - pgbouncer);
         long switches = (b.jvmSwitches - a.jvmSwitches) + (b.pgbouncerSwitches - a.pgbouncerSwitches);
         return new Split(pgbench, postgres, pooler, pgbouncer, irq, other, idle, steal, switches, b.gcMillis - a.gcMillis);
-    }
-
-    /** {total, idle + iowait, steal, irq + softirq} from the first line of /proc/stat. */
-    private static long[] machine() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
-                if (!line.startsWith("cpu ")) continue;
-                String[] f = line.trim().split("\\s+");
-                long total = 0;
-                // user nice system idle iowait irq softirq steal (guest and guest_nice are inside user/nice)
-                for (int i = 1; i <= Math.min(8, f.length - 1); i++) total += Long.parseLong(f[i]);
-                long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
-                long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
-                long irq = (f.length > 6 ? Long.parseLong(f[6]) : 0) + (f.length > 7 ? Long.parseLong(f[7]) : 0);
-                return new long[] {total, idle, steal, irq};
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: no split
-        }
-        return new long[] {0, 0, 0, 0};
-    }
-
-    /** utime, stime, cutime, cstime of one process (zeros if it is gone). */
-    private static long[] stat(long pid) {
-        try {
-            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // The command name may hold spaces and parentheses: fields start after the last ')'.
-            String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split("\\s+");
-            // f[0] is field 3 (state); utime is field 14 -> f[11].
-            return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])};
-        } catch (IOException | RuntimeException e) {
-            return new long[] {0, 0, 0, 0};
-        }
-    }
-
-    /**
-     * CPU ticks of a process tree: the process's own and its reaped children's, plus the same
-     * for each live child. A child that ends between two snapshots moves from the second term
-     * to its parent's reaped-children figure, so the difference stays right.
-     */
-    private static long tree(long pid) {
-        // A child reaped between reading the parent and listing the children would be in
-        // neither: read the parent again afterwards and start over if its reaped figure moved.
-        for (int attempt = 0; ; attempt++) {
-            long[] s = stat(pid);
-            long sum = s[0] + s[1] + s[2] + s[3];
-            Optional<ProcessHandle> h = ProcessHandle.of(pid);
-            if (h.isPresent()) {
-                List<ProcessHandle> children = h.get().children().toList();
-                for (ProcessHandle c : children) sum += tree(c.pid());
-            }
-            long[] again = stat(pid);
-            if ((again[2] == s[2] && again[3] == s[3]) || attempt >= 20) return sum;
-        }
-    }
-
-    /** Voluntary and involuntary context switches of every thread of {@code pid}. */
-    private static long switches(long pid) {
-        long sum = 0;
-        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path t : tasks.toList()) {
-                try {
-                    for (String l : Files.readAllLines(t.resolve("status"))) {
-                        if (l.startsWith("voluntary_ctxt_switches:") || l.startsWith("nonvoluntary_ctxt_switches:")) {
-                            sum += Long.parseLong(l.substring(l.indexOf(':') + 1).strip());
-                        }
-                    }
-                } catch (IOException | RuntimeException gone) {
-                    // the thread ended meanwhile
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-        return sum;
     }
 }

@@ -1,8 +1,8 @@
 package io.weft.bench.pooler;
 
+import io.weft.bench.DocsSection;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +17,7 @@ final class Report {
     static final String END = "<!-- pooler-bench:end -->";
     static final String HEADING = "## Pooler: `./weft bench pooler`";
     static final String CHART_FILE = "pooler-bench.png";
+    static final DocsSection SECTION = new DocsSection(BEGIN, END, HEADING);
 
     private final BenchOptions opts;
     private final List<Target> targets;
@@ -270,8 +271,7 @@ final class Report {
         Path png = dir.resolve(CHART_FILE);
         Chart.render(this, png);
         Path md = dir.resolve("benchmarks.md");
-        String existing = Files.exists(md) ? Files.readString(md, StandardCharsets.UTF_8) : "# Benchmarks\n";
-        Files.writeString(md, replaceSection(existing, markdown()), StandardCharsets.UTF_8);
+        SECTION.writeInto(md, markdown());
         out.println("Wrote " + md + " (Pooler section) and " + png);
     }
 
@@ -280,15 +280,7 @@ final class Report {
      * markers, a new Pooler section at the end holding them.
      */
     static String replaceSection(String doc, String generated) {
-        int b = doc.indexOf(BEGIN.substring(0, 24));
-        int e = doc.indexOf(END);
-        if (b >= 0 && e > b) {
-            return doc.substring(0, b) + generated + doc.substring(e + END.length()).replaceFirst("^\\r?\\n", "");
-        }
-        StringBuilder sb = new StringBuilder(doc);
-        if (!doc.endsWith("\n")) sb.append('\n');
-        sb.append('\n').append(HEADING).append("\n\n").append(generated);
-        return sb.toString();
+        return SECTION.replaceIn(doc, generated);
     }
 
     // accessors for the chart
