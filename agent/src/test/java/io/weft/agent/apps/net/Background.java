@@ -11,7 +11,7 @@ import java.util.concurrent.TimeoutException;
  * routes): its result, its {@link Thread} (to interrupt it, or to wait until it blocks).
  */
 final class Background<T> {
-    private static final long BLOCKED_WITHIN_MILLIS = 5_000;
+    private static final long BLOCKED_WITHIN_MILLIS = 15_000;
 
     final Thread thread;
     private final CompletableFuture<T> result = new CompletableFuture<>();
