@@ -124,4 +124,14 @@ class AgentSafetyIT {
         assertTrue(out.linesAfter("options ").get(0).contains("scheduler=weft"), out::describe);
         assertEquals(100, Counters.of(out).get("ThreadsRouted"), out::describe);
     }
+
+    /** {@code carriers=0} (one per CPU) given to the agent wins over {@code -Dweft.carriers} as any other value does. */
+    @Test
+    void carriersZeroInTheAgentArgumentWinsOverTheSystemProperty() throws Exception {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        ChildJvm.Output out = run(List.of("-Dweft.carriers=" + (cpus + 1), AgentJar.option("carriers=0")),
+                NoSocketsApp.class);
+        assertEquals(0, out.exitCode(), out::describe);
+        assertEquals(List.of(Integer.toString(cpus)), out.linesAfter("carriers "), out::describe);
+    }
 }
