@@ -177,7 +177,9 @@ public final class WeftAgent {
         PollerConfig poller = PollerConfig.fromSystemProperties()
                 .withBackend(options.backend().equals("auto") ? null : Backend.fromConfigName(options.backend()));
         SchedulerConfig config = SchedulerConfig.fromSystemProperties().withPoller(poller);
-        return options.carriers() > 0 ? config.withCarriers(options.carriers()) : config;
+        // options.carriers() already holds weft.carriers unless the agent argument overrode it;
+        // 0 (one per CPU) must override the property too, so it is resolved here.
+        return config.withCarriers(options.carriers() > 0 ? options.carriers() : Runtime.getRuntime().availableProcessors());
     }
 
     private static void setHandles(Class<?> hook) throws ReflectiveOperationException {
