@@ -21,7 +21,24 @@ public enum NetMode {
 
     public static final String PROPERTY = "weft.net.mode";
 
+    /** Property: in completion mode, try a direct {@code send(2)} before queuing a ring send. */
+    public static final String SEND_FIRST_PROPERTY = "weft.net.sendFirst";
+
     private static volatile NetMode current = parse(System.getProperty(PROPERTY));
+    private static volatile boolean sendFirst = Boolean.parseBoolean(System.getProperty(SEND_FIRST_PROPERTY, "false"));
+
+    /**
+     * Whether a completion-mode write first tries a plain non-blocking {@code send(2)}
+     * ({@code weft.net.sendFirst}), queuing an io_uring send only for what does not fit.
+     */
+    public static boolean sendFirst() {
+        return sendFirst;
+    }
+
+    /** Changes {@link #sendFirst()} process-wide (tests and benchmarks). */
+    public static void setSendFirst(boolean on) {
+        sendFirst = on;
+    }
 
     /** The mode in force: the system property's at start, or the last {@link #set}. */
     public static NetMode current() {

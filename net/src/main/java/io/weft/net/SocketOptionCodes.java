@@ -16,12 +16,19 @@ import java.util.Set;
  * to {@code setsockopt(2)} as the JDK maps them.
  */
 final class SocketOptionCodes {
-    static final Set<SocketOption<?>> CLIENT_OPTIONS = Set.of(StandardSocketOptions.SO_SNDBUF,
+    /** What the JDK's own sockets support on Linux, standard and extended (see {@link ExtendedOptions}). */
+    static final Set<SocketOption<?>> CLIENT_OPTIONS = with(ExtendedOptions.ALL, StandardSocketOptions.SO_SNDBUF,
             StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_KEEPALIVE, StandardSocketOptions.SO_REUSEADDR,
             StandardSocketOptions.SO_REUSEPORT, StandardSocketOptions.SO_LINGER, StandardSocketOptions.TCP_NODELAY,
             StandardSocketOptions.IP_TOS);
-    static final Set<SocketOption<?>> SERVER_OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF,
+    static final Set<SocketOption<?>> SERVER_OPTIONS = with(ExtendedOptions.ALL, StandardSocketOptions.SO_RCVBUF,
             StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_REUSEPORT, StandardSocketOptions.IP_TOS);
+
+    private static Set<SocketOption<?>> with(Set<SocketOption<?>> extended, SocketOption<?>... standard) {
+        java.util.HashSet<SocketOption<?>> all = new java.util.HashSet<>(extended);
+        all.addAll(java.util.List.of(standard));
+        return java.util.Collections.unmodifiableSet(all);
+    }
 
     private static final Map<SocketOption<?>, Integer> CODES = Map.of(
             StandardSocketOptions.SO_SNDBUF, SocketOptions.SO_SNDBUF,
@@ -92,8 +99,10 @@ final class SocketOptionCodes {
                     yield seconds < 0 ? (Object) Boolean.FALSE : (Object) seconds;
                 }
                 case SocketOptions.TCP_NODELAY -> Sockets.intOption(fd, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY) != 0;
-                case SocketOptions.SO_SNDBUF -> Sockets.intOption(fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF);
-                case SocketOptions.SO_RCVBUF -> Sockets.intOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF);
+                // Linux doubles what is set (for its own bookkeeping) and getsockopt returns the
+                // doubled value; the JDK halves it so that it reads back as set. So do we.
+                case SocketOptions.SO_SNDBUF -> Sockets.intOption(fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF) / 2;
+                case SocketOptions.SO_RCVBUF -> Sockets.intOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF) / 2;
                 case SocketOptions.SO_KEEPALIVE -> Sockets.intOption(fd, Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE) != 0;
                 case SocketOptions.SO_OOBINLINE -> Sockets.intOption(fd, Sockets.SOL_SOCKET, Sockets.SO_OOBINLINE) != 0;
                 case SocketOptions.SO_REUSEADDR -> Sockets.intOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR) != 0;

@@ -194,7 +194,7 @@ final class Transfers {
                 while (off < end) {
                     int chunk = Math.min(end - off, IoBuffers.SIZE);
                     MemorySegment.copy(b, off, buf, ValueLayout.JAVA_BYTE, 0, chunk);
-                    off += completionMode() ? sendOnRing(buf, chunk) : sendReady(buf, chunk);
+                    off += completionMode() ? sendCompletion(buf, chunk) : sendReady(buf, chunk);
                 }
             } finally {
                 IoBuffers.give(buf);
@@ -203,6 +203,25 @@ final class Transfers {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * One send in completion mode. With {@link NetMode#sendFirst()} the bytes first go out
+     * with a plain non-blocking {@code send(2)}: when the socket buffer has room, as it nearly
+     * always has, the thread neither parks nor waits for the carrier's next enter. Only
+     * what does not fit goes to the ring.
+     */
+    private int sendCompletion(MemorySegment buf, int n) throws IOException {
+        if (NetMode.sendFirst()) {
+            long r = Libc.send(socket.fd, buf, n, Sockets.MSG_NOSIGNAL | Sockets.MSG_DONTWAIT);
+            if (r > 0) {
+                return (int) r;
+            }
+            if (r != -Errno.EAGAIN && r != -Errno.EINTR) {
+                throw writeFailure((int) r, false);
+            }
+        }
+        return sendOnRing(buf, n);
     }
 
     /** One send of up to {@code n} bytes; the count sent (maybe fewer: the caller loops). */

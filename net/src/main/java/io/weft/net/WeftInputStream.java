@@ -25,7 +25,7 @@ final class WeftInputStream extends InputStream {
 
     @Override
     public int available() throws IOException {
-        return impl.isClosed() ? 0 : impl.available();
+        return impl.available(); // "Socket closed" once closed, as the JDK's
     }
 
     @Override

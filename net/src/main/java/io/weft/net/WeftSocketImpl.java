@@ -58,7 +58,18 @@ final class WeftSocketImpl extends SocketImpl {
             if (socket != null) {
                 throw new IOException("Already created");
             }
-            adopt(Sockets.streamSocket());
+            int fd = Sockets.streamSocket();
+            if (server) {
+                // As the JDK does: a restarted server must be able to bind while connections
+                // of its previous life linger in TIME_WAIT.
+                try {
+                    Sockets.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
+                } catch (ErrnoException e) {
+                    Libc.close(fd);
+                    throw e;
+                }
+            }
+            adopt(fd);
         }
     }
 
@@ -122,7 +133,18 @@ final class WeftSocketImpl extends SocketImpl {
         }
         SocketFd s = open();
         InetAddress target = isa.getAddress().isAnyLocalAddress() ? InetAddress.getLocalHost() : isa.getAddress();
-        Connector.connect(s, family, new InetSocketAddress(target, isa.getPort()), millis, connectOp);
+        try {
+            Connector.connect(s, family, new InetSocketAddress(target, isa.getPort()), millis, connectOp);
+        } catch (java.io.InterruptedIOException e) {
+            // java.net.Socket turns an interrupt into "Closed by interrupt" for reads, writes and
+            // accepts, but leaves connect to the implementation, as the JDK's own does here.
+            Thread t = Thread.currentThread();
+            if (t.isVirtual() && t.isInterrupted()) {
+                close();
+                throw new SocketException("Closed by interrupt");
+            }
+            throw e;
+        }
         synchronized (stateLock) {
             address = target;
             port = isa.getPort();
@@ -250,10 +272,10 @@ final class WeftSocketImpl extends SocketImpl {
 
     int read(byte[] b, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
-        SocketFd s = open();
         if (len == 0) {
-            return 0;
+            return 0; // even when closed, as the JDK's
         }
+        SocketFd s = open();
         int timeout;
         synchronized (stateLock) {
             timeout = timeoutMillis;
@@ -264,9 +286,7 @@ final class WeftSocketImpl extends SocketImpl {
     void write(byte[] b, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
         SocketFd s = open();
-        if (outputShutdown) {
-            throw new SocketException("Socket output is shutdown");
-        }
+        // After shutdownOutput the kernel refuses with EPIPE: "Broken pipe", as the JDK reports it.
         if (len > 0) {
             transfersOf(s).write(b, off, len);
         }
@@ -359,6 +379,12 @@ final class WeftSocketImpl extends SocketImpl {
 
     @Override
     protected <T> void setOption(SocketOption<T> name, T value) throws IOException {
+        if (ExtendedOptions.handles(name) && supportedOptions().contains(name)) {
+            synchronized (stateLock) {
+                ExtendedOptions.set(open().fd, name, value);
+            }
+            return;
+        }
         int code = SocketOptionCodes.codeOf(name, supportedOptions());
         Object legacy = value;
         if (code == SO_LINGER && value instanceof Integer i && i < 0) {
@@ -373,6 +399,11 @@ final class WeftSocketImpl extends SocketImpl {
     @Override
     @SuppressWarnings("unchecked")
     protected <T> T getOption(SocketOption<T> name) throws IOException {
+        if (ExtendedOptions.handles(name) && supportedOptions().contains(name)) {
+            synchronized (stateLock) {
+                return (T) ExtendedOptions.get(open().fd, name);
+            }
+        }
         int code = SocketOptionCodes.codeOf(name, supportedOptions());
         Object v = getOption(code);
         if (code == SO_LINGER && v instanceof Boolean) {

@@ -16,17 +16,20 @@ import java.util.stream.Stream;
  * mode, with epoll, or on a platform thread.
  */
 enum NetFixture {
-    URING_COMPLETION(Backend.IO_URING, NetMode.COMPLETION),
-    URING_READINESS(Backend.IO_URING, NetMode.READINESS),
-    EPOLL(Backend.EPOLL, NetMode.READINESS),
-    PLATFORM_THREAD(null, NetMode.COMPLETION);
+    URING_COMPLETION(Backend.IO_URING, NetMode.COMPLETION, false),
+    URING_COMPLETION_SEND_FIRST(Backend.IO_URING, NetMode.COMPLETION, true),
+    URING_READINESS(Backend.IO_URING, NetMode.READINESS, false),
+    EPOLL(Backend.EPOLL, NetMode.READINESS, false),
+    PLATFORM_THREAD(null, NetMode.COMPLETION, false);
 
     final Backend backend;
     final NetMode mode;
+    final boolean sendFirst;
 
-    NetFixture(Backend backend, NetMode mode) {
+    NetFixture(Backend backend, NetMode mode, boolean sendFirst) {
         this.backend = backend;
         this.mode = mode;
+        this.sendFirst = sendFirst;
     }
 
     static Stream<NetFixture> all() {
@@ -36,6 +39,7 @@ enum NetFixture {
     /** A scheduler for this fixture (none for platform threads); the mode is set process-wide. */
     WeftScheduler start() throws IOException {
         NetMode.set(mode);
+        NetMode.setSendFirst(sendFirst);
         if (backend == null) {
             return null;
         }

@@ -38,6 +38,7 @@ class WeftSocketTest {
     @AfterAll
     static void resetMode() {
         NetMode.set(NetMode.COMPLETION);
+        NetMode.setSendFirst(false);
     }
 
     @ParameterizedTest

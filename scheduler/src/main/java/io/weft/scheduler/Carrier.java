@@ -53,8 +53,8 @@ final class Carrier extends Thread {
     private BufferRing recvBuffers;
     private volatile boolean terminate;
 
-    Carrier(WeftScheduler scheduler, int index, int runQueueCapacity, int reapInterval) {
-        super("weft-carrier-" + index);
+    Carrier(WeftScheduler scheduler, int index, String name, int runQueueCapacity, int reapInterval) {
+        super(name);
         setDaemon(true);
         this.scheduler = scheduler;
         this.index = index;

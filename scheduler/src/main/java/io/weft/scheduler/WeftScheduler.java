@@ -62,13 +62,14 @@ public final class WeftScheduler implements Executor, AutoCloseable {
     private volatile int phase = OPEN;
     private ObjectName mbean;
 
-    private WeftScheduler(SchedulerConfig config) {
-        this.name = "weft-" + IDS.getAndIncrement();
+    private WeftScheduler(SchedulerConfig config, String name) {
+        this.name = name != null ? name : "weft-" + IDS.getAndIncrement();
         this.config = config;
         this.backend = Pollers.choose(config.poller()).backend();
         this.carriers = new Carrier[config.carriers()];
         for (int i = 0; i < carriers.length; i++) {
-            carriers[i] = new Carrier(this, i, config.runQueueCapacity(), config.reapInterval());
+            String carrierName = (name == null ? "weft-carrier-" : name + "-carrier-") + i;
+            carriers[i] = new Carrier(this, i, carrierName, config.runQueueCapacity(), config.reapInterval());
         }
         this.started = new CountDownLatch(carriers.length);
         this.stopped = new CountDownLatch(carriers.length);
@@ -86,8 +87,13 @@ public final class WeftScheduler implements Executor, AutoCloseable {
      * @throws IOException if a carrier's poller cannot be opened (the backend is unavailable)
      */
     public static WeftScheduler start(SchedulerConfig config) throws IOException {
+        return start(config, null);
+    }
+
+    /** {@link #start(SchedulerConfig)} with a name of its own (its carriers are {@code name-carrier-N}). */
+    static WeftScheduler start(SchedulerConfig config, String name) throws IOException {
         JdkPollers.startOnPlatformThread();
-        WeftScheduler s = new WeftScheduler(config);
+        WeftScheduler s = new WeftScheduler(config, name);
         for (Carrier c : s.carriers) {
             c.start();
         }
@@ -258,20 +264,33 @@ public final class WeftScheduler implements Executor, AutoCloseable {
         }
         Thread t = Thread.currentThread();
         Carrier c = t.isVirtual() ? Carrier.current() : null;
+        boolean foreign = false;
         if (c == null) {
-            return BlockingWait.await(fd, event, timeoutNanos, isOpen);
+            // A platform thread may block in poll(2); a virtual thread of another scheduler
+            // must not (it would hold one of that scheduler's carriers): its wait goes to the
+            // shared carrier of ForeignWaits, which unparks it like any other.
+            c = t.isVirtual() ? ForeignWaits.carrier() : null;
+            if (c == null) {
+                return BlockingWait.await(fd, event, timeoutNanos, isOpen);
+            }
+            foreign = true;
         }
         if (t.isInterrupted()) {
             return WaitResult.INTERRUPTED;
         }
         IoWait w = new IoWait(t, c, fd, event);
         FdWaiters.register(w);
-        try {
-            c.arm(w);
-        } catch (IOException | RuntimeException e) {
-            w.finish(IoWait.CANCELLED);
-            FdWaiters.clear(w);
-            throw e;
+        if (foreign) {
+            Carrier home = c;
+            home.post(() -> ForeignWaits.arm(home, w));
+        } else {
+            try {
+                c.arm(w);
+            } catch (IOException | RuntimeException e) {
+                w.finish(IoWait.CANCELLED);
+                FdWaiters.clear(w);
+                throw e;
+            }
         }
         if (isOpen != null && !isOpen.getAsBoolean()) {
             w.onCancel();

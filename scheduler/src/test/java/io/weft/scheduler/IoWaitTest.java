@@ -12,8 +12,11 @@ import io.weft.poller.Events;
 import io.weft.poller.sys.Sockets;
 import io.weft.poller.testkit.LeakCheck;
 import io.weft.poller.testkit.Loopback;
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.AsynchronousCloseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -270,19 +273,56 @@ class IoWaitTest {
     }
 
     @Test
-    void jdkVirtualThreadsWaitWithBlockingPollToo() throws Exception {
+    void jdkVirtualThreadsWaitOnTheSharedCarrierToo() throws Exception {
         try (Loopback lb = Loopback.open()) {
             AtomicReference<Boolean> result = new AtomicReference<>();
+            AtomicReference<String> carrier = new AtomicReference<>();
             Thread t = Thread.ofVirtual().start(() -> {
                 try {
                     Sockets.writeFully(lb.client(), new byte[] {6});
                     result.set(WeftScheduler.awaitReadable(lb.server(), 5_000 * MS));
+                    carrier.set(Thread.currentThread().toString());
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
             });
             t.join(10_000);
             assertEquals(Boolean.TRUE, result.get());
+            assertFalse(carrier.get().contains("weft"), "still a JDK virtual thread: " + carrier.get());
+        }
+    }
+
+    /**
+     * A JDK virtual thread waiting through Weft gives its carrier back, as it would in the
+     * JDK's own poller: more waiters than the JDK has carriers do not stop other virtual
+     * threads from running. (In a blocking poll(2) each waiter would hold a carrier.)
+     */
+    @Test
+    void jdkVirtualThreadsWaitingDoNotHoldTheirCarriers() throws Exception {
+        int waiters = Runtime.getRuntime().availableProcessors() * 2 + 2;
+        List<Loopback> pairs = new ArrayList<>();
+        try {
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < waiters; i++) {
+                Loopback lb = Loopback.open();
+                pairs.add(lb);
+                threads.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        WeftScheduler.awaitReadable(lb.server(), 3_000 * MS); // nobody writes
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                }));
+            }
+            for (Loopback lb : pairs) awaitWaiter(lb.server(), Events.IN);
+            long start = System.nanoTime();
+            Thread other = Thread.ofVirtual().start(() -> { });
+            assertTrue(other.join(java.time.Duration.ofSeconds(2)), "a JDK virtual thread could not run");
+            assertTrue(System.nanoTime() - start < 1_000 * MS, "it waited for the waiters' timeouts");
+            for (Loopback lb : pairs) WeftScheduler.cancelWaits(lb.server());
+            for (Thread t : threads) assertTrue(t.join(java.time.Duration.ofSeconds(5)));
+        } finally {
+            for (Loopback lb : pairs) lb.close();
         }
     }
 

@@ -1,7 +1,8 @@
 package io.weft.bench.agent;
 
-import io.weft.bench.MachineInfo;
-import io.weft.bench.ProcStats;
+import io.weft.bench.Host;
+import io.weft.bench.ProcStat;
+import io.weft.bench.TextTable;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -50,9 +51,9 @@ public final class AgentBench {
             System.exit(1);
         }
         Instant start = Instant.now();
-        MachineInfo machine = MachineInfo.describe();
+        Host machine = Host.describe();
         String wrkVersion = wrk.get().version();
-        out.println("Machine: " + machine.oneLine() + "; load average " + machine.loadAtStart());
+        out.println("Machine: " + AgentReport.describe(machine) + "; load average " + machine.loadAtStart());
         out.println("Load: " + wrkVersion + "; server: Jetty 12 on virtual threads, without and with the agent ("
                 + opts.agentArgs() + ")");
         List<ServerRun> runs = new ArrayList<>();
@@ -71,7 +72,7 @@ public final class AgentBench {
         out.print(report.text());
         if (opts.docs() != null) {
             Files.createDirectories(opts.docs());
-            AgentReport.SECTION.writeInto(opts.docs().resolve("benchmarks.md"), report.markdown());
+            AgentReport.SECTION.writeTo(opts.docs().resolve("benchmarks.md"), report.markdown());
             out.println("Wrote " + opts.docs().resolve("benchmarks.md") + " (Agent section)");
         }
     }
@@ -93,23 +94,23 @@ public final class AgentBench {
             if (opts.warmup() > 0) {
                 wrk.run(url, opts.threads(), opts.connections(), opts.warmup());
             }
-            long cpu0 = ProcStats.ownTicks(server.pid());
-            long cs0 = ProcStats.switches(server.pid());
-            long[] m0 = ProcStats.machine();
+            double cpu0 = ProcStat.cpuSeconds(server.pid());
+            long cs0 = ProcStat.switches(server.pid());
+            long[] m0 = ProcStat.machine();
             Wrk.Result load = wrk.run(url, opts.threads(), opts.connections(), opts.seconds());
-            long cpu1 = ProcStats.ownTicks(server.pid());
-            long cs1 = ProcStats.switches(server.pid());
-            long[] m1 = ProcStats.machine();
+            double cpu1 = ProcStat.cpuSeconds(server.pid());
+            long cs1 = ProcStat.switches(server.pid());
+            long[] m1 = ProcStat.machine();
             List<String> agentLines = server.agentLines();
             Map<String, Long> counters = server.stop();
             if (withAgent && counters.isEmpty()) {
                 throw new IllegalStateException("the server JVM with the agent has no agent MBean: " + agentLines);
             }
             double busy = m1[0] - m0[0] <= 0 ? Double.NaN : 1 - (double) (m1[1] - m0[1]) / (m1[0] - m0[0]);
-            ServerRun run = new ServerRun(withAgent, round, load, (cpu1 - cpu0) / (double) ProcStats.TICKS_PER_SECOND,
+            ServerRun run = new ServerRun(withAgent, round, load, cpu1 - cpu0,
                     cs1 - cs0, busy, counters);
             out.printf("round %d, %s: %s requests/s, p99 %.2f ms, %d errors%n", round + 1, label,
-                    AgentReport.thousands(load.requestsPerSecond()), load.p99Millis(), load.errors());
+                    TextTable.thousands(load.requestsPerSecond()), load.p99Millis(), load.errors());
             String line = agentLines.stream().filter(l -> l.startsWith("weft-agent: on: ")).findFirst().orElse(null);
             if (withAgent && line == null) {
                 throw new IllegalStateException("the agent did not start in the server JVM: " + agentLines);

@@ -1,7 +1,8 @@
 package io.weft.bench.agent;
 
-import io.weft.bench.DocsSection;
-import io.weft.bench.MachineInfo;
+import io.weft.bench.DocSection;
+import io.weft.bench.Host;
+import io.weft.bench.TextTable;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -10,19 +11,16 @@ import java.util.function.ToDoubleFunction;
 
 /** The agent benchmark's console summary and its section of docs/benchmarks.md. */
 final class AgentReport {
-    static final DocsSection SECTION = new DocsSection(
-            "<!-- agent-bench:begin (written by ./weft bench agent; edits between these markers are replaced) -->",
-            "<!-- agent-bench:end -->",
-            "## Agent: `./weft bench agent`");
+    static final DocSection SECTION = new DocSection("agent-bench", "./weft bench agent", "## Agent: `./weft bench agent`");
 
     private final AgentBenchOptions opts;
-    private final MachineInfo machine;
+    private final Host machine;
     private final String wrkVersion;
     private final String agentLine;
     private final List<ServerRun> runs;
     private final Duration took;
 
-    AgentReport(AgentBenchOptions opts, MachineInfo machine, String wrkVersion, String agentLine, List<ServerRun> runs,
+    AgentReport(AgentBenchOptions opts, Host machine, String wrkVersion, String agentLine, List<ServerRun> runs,
                 Duration took) {
         this.opts = opts;
         this.machine = machine;
@@ -62,27 +60,33 @@ final class AgentReport {
                 opts.agentArgs());
     }
 
-    private String row(boolean agent, boolean markdown) {
+    /** One server's cells, in {@link #HEADER}'s order. */
+    private List<String> cells(boolean agent) {
         String weft = "–";
         if (agent) {
             ServerRun last = of(true).get(of(true).size() - 1);
-            weft = last.counters().isEmpty() ? "?" : thousands(last.counters().getOrDefault("WeftWaits", 0L)) + " / "
-                    + thousands(last.counters().getOrDefault("WeftSelectorWaits", 0L)) + " / "
-                    + thousands(last.counters().getOrDefault("JdkFallbacks", 0L));
+            weft = last.counters().isEmpty() ? "?" : TextTable.thousands(last.counters().getOrDefault("WeftWaits", 0L)) + " / "
+                    + TextTable.thousands(last.counters().getOrDefault("WeftSelectorWaits", 0L)) + " / "
+                    + TextTable.thousands(last.counters().getOrDefault("JdkFallbacks", 0L));
         }
-        String sep = markdown ? " | " : " | ";
-        return (markdown ? "| " : "  ") + String.join(sep,
+        return List.of(
                 agent ? "with the agent" : "without the agent",
-                thousands(rps(agent)),
+                TextTable.thousands(rps(agent)),
                 String.format(Locale.ROOT, "%.2f ms", median(agent, r -> r.load().p50Millis())),
                 String.format(Locale.ROOT, "%.2f ms", p99(agent)),
                 String.format(Locale.ROOT, "%.1f µs", median(agent, ServerRun::cpuMicrosPerRequest)),
                 String.format(Locale.ROOT, "%.2f", median(agent, ServerRun::switchesPerRequest)),
                 Long.toString(errors(agent)),
-                weft) + (markdown ? " |" : "");
+                weft);
     }
 
-    private static final String HEADER = "server JVM | requests/s | p50 | p99 | server CPU / request | server context switches / request | errors | Weft waits / selector waits / JDK fallbacks";
+    private static final List<String> HEADER = List.of("server JVM", "requests/s", "p50", "p99", "server CPU / request",
+            "server context switches / request", "errors", "Weft waits / selector waits / JDK fallbacks");
+
+    /** "2 CPUs (model), 24 GiB, Linux 6.x, JDK" */
+    static String describe(Host h) {
+        return h.cpus() + " CPUs (" + h.cpuModel() + "), " + h.memory() + ", " + h.kernel() + ", " + h.jdk();
+    }
 
     String ratios() {
         return String.format(Locale.ROOT, "agent / without: requests/s %.2f×, p99 %.2f× (p99 below 1: lower latency with the agent)",
@@ -91,12 +95,11 @@ final class AgentReport {
 
     String text() {
         StringBuilder sb = new StringBuilder();
-        sb.append("Machine: ").append(machine.oneLine()).append("; load average at start ").append(machine.loadAtStart())
+        sb.append("Machine: ").append(describe(machine)).append("; load average at start ").append(machine.loadAtStart())
                 .append('\n');
         sb.append("Settings: ").append(settings()).append('\n');
         if (agentLine != null) sb.append("Agent: ").append(agentLine).append('\n');
-        sb.append('\n').append("  ").append(HEADER).append('\n');
-        sb.append(row(false, false)).append('\n').append(row(true, false)).append('\n');
+        sb.append('\n').append(TextTable.align(List.of(HEADER, cells(false), cells(true))));
         sb.append('\n').append(ratios()).append('\n');
         if (opts.rounds() > 1) {
             sb.append("\nEvery run:\n");
@@ -108,7 +111,7 @@ final class AgentReport {
 
     private static String runLine(ServerRun r) {
         return String.format(Locale.ROOT, "round %d, %s: %s requests/s, p99 %.2f ms, server CPU %.1f µs/request, machine busy %.0f%%",
-                r.round() + 1, r.withAgent() ? "with the agent" : "without the agent", thousands(r.load().requestsPerSecond()),
+                r.round() + 1, r.withAgent() ? "with the agent" : "without the agent", TextTable.thousands(r.load().requestsPerSecond()),
                 r.load().p99Millis(), r.cpuMicrosPerRequest(), 100 * r.machineBusy());
     }
 
@@ -118,13 +121,14 @@ final class AgentReport {
         sb.append("Measured ").append(machine.date()).append(" with `./weft bench agent").append(opts.quick() ? " --quick" : "")
                 .append("` (took ").append(String.format(Locale.ROOT, "%d min %02d s", took.toMinutes(), took.toSecondsPart()))
                 .append(").\n\n");
-        sb.append("- Machine: ").append(machine.oneLine()).append("; load average at start ").append(machine.loadAtStart())
+        sb.append("- Machine: ").append(describe(machine)).append("; load average at start ").append(machine.loadAtStart())
                 .append('\n');
         sb.append("- Load: ").append(wrkVersion).append(", ").append(settings()).append('\n');
         if (agentLine != null) sb.append("- The agent said: `").append(agentLine).append("`\n");
         sb.append('\n');
-        sb.append("| ").append(HEADER).append(" |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        sb.append(row(false, true)).append('\n').append(row(true, true)).append("\n\n");
+        sb.append("| ").append(String.join(" | ", HEADER)).append(" |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("| ").append(String.join(" | ", cells(false))).append(" |\n");
+        sb.append("| ").append(String.join(" | ", cells(true))).append(" |\n\n");
         sb.append(ratios().replace("agent / without", "**Agent / without**")).append(".\n\n");
         if (opts.rounds() > 1) {
             sb.append("<details><summary>Every run</summary>\n\n");
@@ -133,10 +137,6 @@ final class AgentReport {
         }
         sb.append(SECTION.end()).append('\n');
         return sb.toString();
-    }
-
-    static String thousands(double v) {
-        return String.format(Locale.ROOT, "%,.0f", v).replace(',', '\u202f');
     }
 
     /** For a one-line look at the medians in tests and logs. */

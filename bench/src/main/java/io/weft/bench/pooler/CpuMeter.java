@@ -1,6 +1,8 @@
 package io.weft.bench.pooler;
 
-import io.weft.bench.ProcStats;
+import io.weft.bench.ProcStat;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the machine's CPU time went during one measured run, from {@code /proc} (Linux only;
@@ -45,18 +47,18 @@ final class CpuMeter {
     }
 
     static Snapshot snapshot(long postmasterPid, long pgbouncerPid) {
-        long[] machine = ProcStats.machine();
-        long[] self = ProcStats.process(ProcessHandle.current().pid());
+        long[] machine = ProcStat.machine();
+        long[] self = ProcStat.times(ProcessHandle.current().pid());
         long gc = 0;
         for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
             gc += Math.max(0, b.getCollectionTime());
         }
         return new Snapshot(machine[0], machine[1], machine[2], machine[3],
                 self[0] + self[1], self[2] + self[3],
-                postmasterPid > 0 ? ProcStats.tree(postmasterPid) : 0,
-                pgbouncerPid > 0 ? ProcStats.tree(pgbouncerPid) : 0,
-                ProcStats.switches(ProcessHandle.current().pid()),
-                pgbouncerPid > 0 ? ProcStats.switches(pgbouncerPid) : 0,
+                postmasterPid > 0 ? tree(postmasterPid) : 0,
+                pgbouncerPid > 0 ? tree(pgbouncerPid) : 0,
+                ProcStat.switches(ProcessHandle.current().pid()),
+                pgbouncerPid > 0 ? ProcStat.switches(pgbouncerPid) : 0,
                 gc);
     }
 
@@ -73,5 +75,26 @@ final class CpuMeter {
         double other = Math.max(0, 1 - idle - steal - pgbench - postgres - pooler - pgbouncer);
         long switches = (b.jvmSwitches - a.jvmSwitches) + (b.pgbouncerSwitches - a.pgbouncerSwitches);
         return new Split(pgbench, postgres, pooler, pgbouncer, irq, other, idle, steal, switches, b.gcMillis - a.gcMillis);
+    }
+
+    /**
+     * CPU ticks of a process tree: the process's own and its reaped children's, plus the same
+     * for each live child. A child that ends between two snapshots moves from the second term
+     * to its parent's reaped-children figure, so the difference stays right.
+     */
+    private static long tree(long pid) {
+        // A child reaped between reading the parent and listing the children would be in
+        // neither: read the parent again afterwards and start over if its reaped figure moved.
+        for (int attempt = 0; ; attempt++) {
+            long[] s = ProcStat.times(pid);
+            long sum = s[0] + s[1] + s[2] + s[3];
+            Optional<ProcessHandle> h = ProcessHandle.of(pid);
+            if (h.isPresent()) {
+                List<ProcessHandle> children = h.get().children().toList();
+                for (ProcessHandle c : children) sum += tree(c.pid());
+            }
+            long[] again = ProcStat.times(pid);
+            if ((again[2] == s[2] && again[3] == s[3]) || attempt >= 20) return sum;
+        }
     }
 }

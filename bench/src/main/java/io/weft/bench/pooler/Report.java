@@ -1,6 +1,7 @@
 package io.weft.bench.pooler;
 
-import io.weft.bench.DocsSection;
+import io.weft.bench.DocSection;
+import io.weft.bench.TextTable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -13,11 +14,8 @@ import java.util.Map;
 
 /** The console tables, the Markdown section of docs/benchmarks.md and the chart. */
 final class Report {
-    static final String BEGIN = "<!-- pooler-bench:begin (written by ./weft bench pooler; edits between these markers are replaced) -->";
-    static final String END = "<!-- pooler-bench:end -->";
-    static final String HEADING = "## Pooler: `./weft bench pooler`";
+    static final DocSection SECTION = new DocSection("pooler-bench", "./weft bench pooler", "## Pooler: `./weft bench pooler`");
     static final String CHART_FILE = "pooler-bench.png";
-    static final DocsSection SECTION = new DocsSection(BEGIN, END, HEADING);
 
     private final BenchOptions opts;
     private final List<Target> targets;
@@ -71,7 +69,7 @@ final class Report {
                 for (Target t : targets) row.add(textCell(w, c, t));
                 rows.add(row);
             }
-            sb.append(align(rows));
+            sb.append(TextTable.align(rows));
         }
         List<String> problems = problems();
         if (!problems.isEmpty()) {
@@ -92,24 +90,6 @@ final class Report {
         }
         if (cell.n() > 1) s += String.format(Locale.ROOT, " [%.0f-%.0f]", cell.minTps(), cell.maxTps());
         return s;
-    }
-
-    private static String align(List<List<String>> rows) {
-        int cols = rows.get(0).size();
-        int[] width = new int[cols];
-        for (List<String> r : rows) {
-            for (int i = 0; i < cols; i++) width[i] = Math.max(width[i], r.get(i).length());
-        }
-        StringBuilder sb = new StringBuilder();
-        for (List<String> r : rows) {
-            for (int i = 0; i < cols; i++) {
-                String v = r.get(i);
-                sb.append(i == 0 ? "  " : " | ");
-                sb.append(" ".repeat(width[i] - v.length())).append(v);
-            }
-            sb.append('\n');
-        }
-        return sb.toString();
     }
 
     private List<String> problems() {
@@ -137,7 +117,7 @@ final class Report {
 
     String markdown() {
         StringBuilder sb = new StringBuilder();
-        sb.append(BEGIN).append("\n\n");
+        sb.append(SECTION.begin()).append("\n\n");
         sb.append("Measured ").append(machine.date()).append(" with `./weft bench pooler")
                 .append(commandLineFlags()).append("` (took ")
                 .append(String.format(Locale.ROOT, "%d min %02d s", took.toMinutes(), took.toSecondsPart())).append(").\n\n");
@@ -181,7 +161,7 @@ final class Report {
             sb.append('\n');
         }
         if (opts.rounds() > 1) sb.append(allRuns());
-        sb.append(END).append('\n');
+        sb.append(SECTION.end()).append('\n');
         return sb.toString();
     }
 
@@ -196,7 +176,7 @@ final class Report {
     private String mdCell(Workload w, int c, Target t) {
         Results.Cell cell = results.cell(w, c, t);
         if (!cell.present()) return cell.skipped() ? "n/a" : "failed";
-        String s = String.format(Locale.ROOT, "%s (%.2f ms)", thousands(cell.tps()), cell.latencyMs());
+        String s = String.format(Locale.ROOT, "%s (%.2f ms)", TextTable.thousands(cell.tps()), cell.latencyMs());
         double ratio = results.ratioToPgBouncer(w, c, t);
         if (t != Target.PGBOUNCER && t != Target.DIRECT && !Double.isNaN(ratio)) {
             String r = String.format(Locale.ROOT, "%.2f×", ratio);
@@ -230,7 +210,7 @@ final class Report {
                     double usPerTxn = proxy && cell.cpuTps() > 0 ? s.proxy() * machine.cpus() / cell.cpuTps() * 1e6 : Double.NaN;
                     double csPerTxn = proxy && cell.transactions() > 0 ? s.proxySwitches() / (double) cell.transactions() : Double.NaN;
                     sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %.0f%% | %.0f%% | %s | %.0f%% | %.0f%% | %.0f%% | %s | %s | %s |%n",
-                            w.label, c, t.label, thousands(cell.tps()), 100 * s.pgbench(), 100 * s.postgres(),
+                            w.label, c, t.label, TextTable.thousands(cell.tps()), 100 * s.pgbench(), 100 * s.postgres(),
                             proxy ? String.format(Locale.ROOT, "%.0f%%", 100 * s.proxy()) : "–",
                             100 * s.irq(), 100 * s.other(), 100 * (s.idle() + s.steal()),
                             Double.isNaN(usPerTxn) ? "–" : String.format(Locale.ROOT, "%.0f", usPerTxn),
@@ -250,16 +230,12 @@ final class Report {
         for (Run r : results.all()) {
             if (r.status() == Run.Status.SKIPPED) continue;
             sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %s | %s | %s |%n", r.workload().label, r.clients(),
-                    r.target().label, r.round() + 1, r.ok() ? thousands(r.tps()) : "failed",
+                    r.target().label, r.round() + 1, r.ok() ? TextTable.thousands(r.tps()) : "failed",
                     r.ok() ? String.format(Locale.ROOT, "%.2f ms", r.latencyMs()) : "",
                     r.ok() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.cpu().other()) : ""));
         }
         sb.append("\n</details>\n\n");
         return sb.toString();
-    }
-
-    static String thousands(double v) {
-        return String.format(Locale.ROOT, "%,.0f", v).replace(',', '\u202f');
     }
 
     // -------------------------------------------------------------------------------------
@@ -271,16 +247,8 @@ final class Report {
         Path png = dir.resolve(CHART_FILE);
         Chart.render(this, png);
         Path md = dir.resolve("benchmarks.md");
-        SECTION.writeInto(md, markdown());
+        SECTION.writeTo(md, markdown());
         out.println("Wrote " + md + " (Pooler section) and " + png);
-    }
-
-    /**
-     * {@code doc} with the text between the markers replaced by {@code generated}; without
-     * markers, a new Pooler section at the end holding them.
-     */
-    static String replaceSection(String doc, String generated) {
-        return SECTION.replaceIn(doc, generated);
     }
 
     // accessors for the chart

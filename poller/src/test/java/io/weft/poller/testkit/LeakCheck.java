@@ -62,6 +62,17 @@ public final class LeakCheck implements BeforeAllCallback, AfterEachCallback, Af
         } catch (ClassNotFoundException | LinkageError e) {
             // not this JDK's layout: nothing opened early, nothing to account for
         }
+        // Weft's scheduler, when present, keeps one carrier for the descriptor waits of other
+        // schedulers' virtual threads for the life of the process (ForeignWaits): start it now.
+        try {
+            java.lang.reflect.Method m = Class.forName("io.weft.scheduler.ForeignWaits").getDeclaredMethod("carrier");
+            m.setAccessible(true);
+            m.invoke(null);
+        } catch (ClassNotFoundException e) {
+            // the poller's own tests: no scheduler on the class path
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("could not start the scheduler's shared carrier", e);
+        }
         // The JDK's socket dispatcher keeps one socket for the life of the process (its
         // "pre-close" descriptor), made when the first JDK socket is: make it now.
         try (java.net.ServerSocket warmUp = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

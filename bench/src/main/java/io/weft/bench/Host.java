@@ -7,11 +7,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** What a benchmark ran on: CPUs, memory, kernel, JDK, when, and how busy the machine was at the start. */
-public record MachineInfo(int cpus, String cpuModel, String memory, String kernel, String jdk, String date,
-                          String loadAtStart) {
+/** The machine a benchmark ran on, as its report describes it. */
+public record Host(int cpus, String cpuModel, String memory, String kernel, String jdk, String date, String loadAtStart) {
 
-    public static MachineInfo describe() {
+    /** This machine and this JVM, now. */
+    public static Host describe() {
         String cpuModel = "unknown CPU";
         String memory = "?";
         try {
@@ -31,24 +31,15 @@ public record MachineInfo(int cpus, String cpuModel, String memory, String kerne
             // not Linux
         }
         String kernel = System.getProperty("os.name") + " " + System.getProperty("os.version");
-        String jdk = (System.getProperty("java.vm.vendor", "") + " "
-                + System.getProperty("java.runtime.version", Runtime.version().toString())).strip();
-        return new MachineInfo(Runtime.getRuntime().availableProcessors(), cpuModel, memory, kernel, jdk,
-                ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")), loadAverage());
-    }
-
-    /** The 1, 5 and 15 minute load averages now, or "?". */
-    public static String loadAverage() {
+        String jdk = System.getProperty("java.vm.vendor", "") + " " + System.getProperty("java.runtime.version", Runtime.version().toString());
+        String load = "?";
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
+            load = f[0] + " " + f[1] + " " + f[2];
         } catch (IOException | RuntimeException e) {
-            return "?";
+            // not Linux
         }
-    }
-
-    /** "2 CPUs (model), 24 GiB, Linux 6.x, JDK" */
-    public String oneLine() {
-        return cpus + " CPUs (" + cpuModel + "), " + memory + ", " + kernel + ", " + jdk;
+        return new Host(Runtime.getRuntime().availableProcessors(), cpuModel, memory, kernel, jdk.strip(),
+                ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")), load);
     }
 }
