@@ -125,13 +125,19 @@ public final class WeftAgent {
 
     /**
      * The poller calls the kernel through restricted FFM methods; without
-     * {@code --enable-native-access} the JDK warns on first use. The agent grants it to its own
-     * (unnamed) module, as the flag would; if that fails the warning is all that happens.
+     * {@code --enable-native-access} the JDK warns on first use. The agent grants it as the flag
+     * would; if that fails the warning is all that happens.
+     *
+     * <p>A {@code -javaagent} jar is on the system class path, so the agent's module is unnamed,
+     * and the JDK keeps one native-access flag for all unnamed modules together:
+     * {@code Modules.addEnableNativeAccessToAllUnnamed()} is what
+     * {@code --enable-native-access=ALL-UNNAMED} does. (JDK 25 has no
+     * {@code Modules.addEnableNativeAccess(Module)}: asking for it failed silently and the JDK
+     * printed its four-line warning in every application.)
      */
     private static void enableNativeAccess() {
         try {
-            Class<?> modules = Class.forName("jdk.internal.module.Modules");
-            modules.getMethod("addEnableNativeAccess", Module.class).invoke(null, WeftAgent.class.getModule());
+            Class.forName("jdk.internal.module.Modules").getMethod("addEnableNativeAccessToAllUnnamed").invoke(null);
         } catch (ReflectiveOperationException | RuntimeException e) {
             // the JDK prints its own warning once; nothing else changes
         }
@@ -171,7 +177,9 @@ public final class WeftAgent {
         PollerConfig poller = PollerConfig.fromSystemProperties()
                 .withBackend(options.backend().equals("auto") ? null : Backend.fromConfigName(options.backend()));
         SchedulerConfig config = SchedulerConfig.fromSystemProperties().withPoller(poller);
-        return options.carriers() > 0 ? config.withCarriers(options.carriers()) : config;
+        // options.carriers() already holds weft.carriers unless the agent argument overrode it;
+        // 0 (one per CPU) must override the property too, so it is resolved here.
+        return config.withCarriers(options.carriers() > 0 ? options.carriers() : Runtime.getRuntime().availableProcessors());
     }
 
     private static void setHandles(Class<?> hook) throws ReflectiveOperationException {

@@ -1,9 +1,6 @@
 package io.weft.bench.pooler;
 
 import io.weft.bench.ProcStat;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,7 +47,7 @@ final class CpuMeter {
     }
 
     static Snapshot snapshot(long postmasterPid, long pgbouncerPid) {
-        long[] machine = machine();
+        long[] machine = ProcStat.machine();
         long[] self = ProcStat.times(ProcessHandle.current().pid());
         long gc = 0;
         for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -60,8 +57,8 @@ final class CpuMeter {
                 self[0] + self[1], self[2] + self[3],
                 postmasterPid > 0 ? tree(postmasterPid) : 0,
                 pgbouncerPid > 0 ? tree(pgbouncerPid) : 0,
-                switches(ProcessHandle.current().pid()),
-                pgbouncerPid > 0 ? switches(pgbouncerPid) : 0,
+                ProcStat.switches(ProcessHandle.current().pid()),
+                pgbouncerPid > 0 ? ProcStat.switches(pgbouncerPid) : 0,
                 gc);
     }
 
@@ -78,26 +75,6 @@ final class CpuMeter {
         double other = Math.max(0, 1 - idle - steal - pgbench - postgres - pooler - pgbouncer);
         long switches = (b.jvmSwitches - a.jvmSwitches) + (b.pgbouncerSwitches - a.pgbouncerSwitches);
         return new Split(pgbench, postgres, pooler, pgbouncer, irq, other, idle, steal, switches, b.gcMillis - a.gcMillis);
-    }
-
-    /** {total, idle + iowait, steal, irq + softirq} from the first line of /proc/stat. */
-    private static long[] machine() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
-                if (!line.startsWith("cpu ")) continue;
-                String[] f = line.trim().split("\\s+");
-                long total = 0;
-                // user nice system idle iowait irq softirq steal (guest and guest_nice are inside user/nice)
-                for (int i = 1; i <= Math.min(8, f.length - 1); i++) total += Long.parseLong(f[i]);
-                long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
-                long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
-                long irq = (f.length > 6 ? Long.parseLong(f[6]) : 0) + (f.length > 7 ? Long.parseLong(f[7]) : 0);
-                return new long[] {total, idle, steal, irq};
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: no split
-        }
-        return new long[] {0, 0, 0, 0};
     }
 
     /**
@@ -119,26 +96,5 @@ final class CpuMeter {
             long[] again = ProcStat.times(pid);
             if ((again[2] == s[2] && again[3] == s[3]) || attempt >= 20) return sum;
         }
-    }
-
-    /** Voluntary and involuntary context switches of every thread of {@code pid}. */
-    private static long switches(long pid) {
-        long sum = 0;
-        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path t : tasks.toList()) {
-                try {
-                    for (String l : Files.readAllLines(t.resolve("status"))) {
-                        if (l.startsWith("voluntary_ctxt_switches:") || l.startsWith("nonvoluntary_ctxt_switches:")) {
-                            sum += Long.parseLong(l.substring(l.indexOf(':') + 1).strip());
-                        }
-                    }
-                } catch (IOException | RuntimeException gone) {
-                    // the thread ended meanwhile
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-        return sum;
     }
 }

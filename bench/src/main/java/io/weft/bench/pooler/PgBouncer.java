@@ -1,5 +1,6 @@
 package io.weft.bench.pooler;
 
+import io.weft.bench.DebianPackage;
 import io.weft.pooler.pg.CommandResult;
 import io.weft.pooler.pg.PgTools;
 import java.io.File;
@@ -59,16 +60,7 @@ final class PgBouncer implements AutoCloseable {
 
     /** pgbouncer on PATH, or in Debian's /usr/sbin (not on a non-root PATH). */
     static Optional<Path> locate() {
-        String path = System.getenv("PATH");
-        List<String> dirs = new ArrayList<>();
-        if (path != null) dirs.addAll(List.of(path.split(File.pathSeparator)));
-        dirs.addAll(List.of("/usr/sbin", "/usr/local/sbin", "/usr/bin", "/usr/local/bin"));
-        for (String d : dirs) {
-            if (d.isEmpty()) continue;
-            Path p = Path.of(d, "pgbouncer");
-            if (Files.isExecutable(p) && !Files.isDirectory(p)) return Optional.of(p.toAbsolutePath());
-        }
-        return Optional.empty();
+        return DebianPackage.locate("pgbouncer");
     }
 
     /**
@@ -76,43 +68,8 @@ final class PgBouncer implements AutoCloseable {
      * {@code install} allows it (root only). Empty, with the reason printed, if there is none.
      */
     static Optional<Path> locateOrInstall(boolean install, PrintStream out) {
-        Optional<Path> found = locate();
-        if (found.isPresent()) return found;
-        if (!install) {
-            out.println("PgBouncer: not installed and --no-install given: running without the PgBouncer column.");
-            return Optional.empty();
-        }
-        if (!PgTools.currentUserIsRoot()) {
-            out.println("PgBouncer: not installed, and installing it needs root (apt-get install pgbouncer):"
-                    + " running without the PgBouncer column.");
-            return Optional.empty();
-        }
-        if (!Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
-            out.println("PgBouncer: not installed and there is no apt-get: install PgBouncer and put it on PATH."
-                    + " Running without the PgBouncer column.");
-            return Optional.empty();
-        }
-        out.println("PgBouncer: not installed; installing Debian's package (apt-get update; apt-get install -y pgbouncer) ...");
-        Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
-        CommandResult update = PgTools.run(List.of("apt-get", "update"), env, null, null, Duration.ofMinutes(5));
-        if (!update.ok()) {
-            out.println("PgBouncer: apt-get update failed (" + update.outcome() + "); trying the install anyway.\n"
-                    + indent(update.describe(8)));
-        }
-        CommandResult install2 = PgTools.run(List.of("apt-get", "install", "-y", "-o", "Dpkg::Options::=--force-confdef",
-                "-o", "Dpkg::Options::=--force-confold", "pgbouncer"), env, null, null, Duration.ofMinutes(10));
-        if (!install2.ok()) {
-            out.println("PgBouncer: apt-get install pgbouncer failed (" + install2.outcome()
-                    + "): running without the PgBouncer column.\n" + indent(install2.describe(12)));
-            return Optional.empty();
-        }
-        stopPackagedService(out);
-        found = locate();
-        if (found.isEmpty()) {
-            out.println("PgBouncer: apt-get installed pgbouncer but no pgbouncer executable is found:"
-                    + " running without the PgBouncer column.");
-        }
-        return found;
+        return DebianPackage.locateOrInstall("PgBouncer", "pgbouncer", "pgbouncer", install,
+                "running without the PgBouncer column", out, () -> stopPackagedService(out));
     }
 
     /**
