@@ -30,7 +30,7 @@ final class Connector {
     static void connect(SocketFd socket, int family, InetSocketAddress address, int timeoutMillis,
                         OperationHolder wakeHolder) throws IOException {
         socket.acquire();
-        MemorySegment buf = IoBuffers.take();
+        MemorySegment buf = IoBuffers.take(SocketAddresses.MAX_SIZE);
         try {
             int len = SocketAddresses.encode(address, family, buf);
             long deadline = SocketWaits.deadline(timeoutMillis);

@@ -122,9 +122,9 @@ final class Transfers {
     }
 
     private int readReady(byte[] b, int off, int len, long deadline) throws IOException {
-        MemorySegment buf = IoBuffers.take();
+        int want = Math.min(len, IoBuffers.SIZE);
+        MemorySegment buf = IoBuffers.take(want);
         try {
-            int want = Math.min(len, IoBuffers.SIZE);
             for (;;) {
                 long n = Libc.recv(socket.fd, buf, want, 0);
                 if (n > 0) {
@@ -188,11 +188,11 @@ final class Transfers {
         writeLock.lock();
         try {
             socket.acquire();
-            MemorySegment buf = IoBuffers.take();
+            MemorySegment buf = IoBuffers.take(len);
             try {
                 int end = off + len;
                 while (off < end) {
-                    int chunk = Math.min(end - off, IoBuffers.SIZE);
+                    int chunk = Math.min(end - off, (int) buf.byteSize());
                     MemorySegment.copy(b, off, buf, ValueLayout.JAVA_BYTE, 0, chunk);
                     off += completionMode() ? sendCompletion(buf, chunk) : sendReady(buf, chunk);
                 }

@@ -74,6 +74,8 @@ public final class Libc {
     private static final MethodHandle PIPE2 = downcall("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle CALLOC = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("calloc"),
             FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle MALLOC = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("malloc"),
+            FunctionDescriptor.of(ADDRESS, JAVA_LONG));
     private static final MethodHandle FREE = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("free"),
             FunctionDescriptor.ofVoid(ADDRESS));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("strerror"),
@@ -350,6 +352,15 @@ public final class Libc {
     static MemorySegment calloc(long size) {
         try {
             return (MemorySegment) CALLOC.invokeExact(1L, size);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code malloc(3)}: uninitialised memory, or {@link MemorySegment#NULL} when out of memory. */
+    static MemorySegment malloc(long size) {
+        try {
+            return (MemorySegment) MALLOC.invokeExact(size);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -40,7 +40,24 @@ public final class NativeMemory {
         return p.reinterpret(size);
     }
 
-    /** Frees memory from {@link #allocate}. */
+    /**
+     * Memory of {@code size} bytes with unspecified content, 16-byte aligned: for buffers that
+     * are always written before they are read, where zeroing would be wasted work. Free with
+     * {@link #free}.
+     */
+    public static MemorySegment allocateUninitialized(long size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("size must be positive: " + size);
+        }
+        MemorySegment p = Libc.malloc(size);
+        if (p.equals(MemorySegment.NULL)) {
+            throw new OutOfMemoryError("malloc(" + size + ") failed");
+        }
+        counted(size);
+        return p.reinterpret(size);
+    }
+
+    /** Frees memory from {@link #allocate} or {@link #allocateUninitialized}. */
     public static void free(MemorySegment segment) {
         Libc.free(segment);
         uncounted(segment.byteSize());

@@ -137,7 +137,7 @@ public final class LeakCheck implements BeforeAllCallback, AfterEachCallback, Af
             // Buffers idle in IoBuffers' pool are kept on purpose, for reuse: not a leak.
             int idle = IoBuffers.idleBuffers();
             return new Snapshot(NativeMemory.liveAllocations() - idle,
-                    NativeMemory.liveBytes() - (long) idle * IoBuffers.SIZE, openDescriptors());
+                    NativeMemory.liveBytes() - IoBuffers.idleBytes(), openDescriptors());
         }
 
         /** fd number to link target, for sockets, pipes and anonymous inodes only. */
