@@ -46,7 +46,7 @@ public record SchedulerConfig(int carriers, int runQueueCapacity, int reapInterv
     public static SchedulerConfig from(Properties props) {
         return new SchedulerConfig(
                 ConfigProperties.intValue(props, "weft.carriers", Runtime.getRuntime().availableProcessors()),
-                ConfigProperties.intValue(props, "weft.scheduler.runQueue", 4096),
+                ConfigProperties.intValue(props, "weft.scheduler.runQueue", 65536),
                 ConfigProperties.intValue(props, "weft.scheduler.reapInterval", 32),
                 ConfigProperties.intValue(props, "weft.scheduler.graceMillis", 5000),
                 PollerConfig.from(props));

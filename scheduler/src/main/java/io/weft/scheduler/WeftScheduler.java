@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -53,7 +52,7 @@ public final class WeftScheduler implements Executor, AutoCloseable {
     private final SchedulerConfig config;
     private final Backend backend;
     private final Carrier[] carriers;
-    private final ConcurrentLinkedQueue<Runnable> overflow = new ConcurrentLinkedQueue<>();
+    private final OverflowQueue overflow = new OverflowQueue();
     private final AtomicInteger nextCarrier = new AtomicInteger();
     private final Set<Thread> liveThreads = ConcurrentHashMap.newKeySet();
     private final CountDownLatch started;
@@ -381,7 +380,7 @@ public final class WeftScheduler implements Executor, AutoCloseable {
 
     // ---- carriers -------------------------------------------------------------------------
 
-    ConcurrentLinkedQueue<Runnable> overflow() {
+    OverflowQueue overflow() {
         return overflow;
     }
 

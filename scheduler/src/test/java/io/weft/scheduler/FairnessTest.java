@@ -68,4 +68,37 @@ class FairnessTest {
             assertTrue(slept.get());
         }
     }
+
+    /**
+     * More runnable threads than the run queue holds: the rest wait in the shared overflow
+     * queue. A thread that yields finds the slot it just left free and goes back into the run
+     * queue, which therefore never empties; unless the carrier also serves the overflow, the
+     * threads there never run again.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void threadsThatOverflowedTheRunQueueStillRun(Backend backend) throws Exception {
+        SchedulerConfig tiny = new SchedulerConfig(1, 2, 32, 2000,
+                io.weft.poller.PollerConfig.defaults().withBackend(backend));
+        try (WeftScheduler weft = WeftScheduler.start(tiny)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            java.util.concurrent.atomic.AtomicLongArray turns = new java.util.concurrent.atomic.AtomicLongArray(20);
+            Thread[] threads = new Thread[turns.length()];
+            for (int i = 0; i < threads.length; i++) {
+                int me = i;
+                threads[i] = weft.startVirtualThread(() -> {
+                    while (!stop.get()) {
+                        turns.incrementAndGet(me);
+                        Thread.yield();
+                    }
+                });
+            }
+            Thread.sleep(300);
+            stop.set(true);
+            for (Thread t : threads) assertTrue(t.join(Duration.ofSeconds(10)), "a thread never ran again");
+            for (int i = 0; i < turns.length(); i++) {
+                assertTrue(turns.get(i) > 10, "thread " + i + " ran only " + turns.get(i) + " times in 300 ms: " + turns);
+            }
+        }
+    }
 }

@@ -25,7 +25,7 @@ class SchedulerConfigTest {
     void defaultsComeFromTheMachine() {
         SchedulerConfig c = SchedulerConfig.from(new Properties());
         assertEquals(Runtime.getRuntime().availableProcessors(), c.carriers());
-        assertEquals(4096, c.runQueueCapacity());
+        assertEquals(65536, c.runQueueCapacity());
         assertEquals(32, c.reapInterval());
     }
 
