@@ -26,6 +26,17 @@ public final class TextTable {
         return sb.toString();
     }
 
+    /** The end of a report: its notes (problems met), if any, and how long the run took. */
+    public static String trailer(List<String> notes, java.time.Duration took) {
+        StringBuilder sb = new StringBuilder();
+        if (!notes.isEmpty()) {
+            sb.append("\nNotes:\n");
+            for (String n : notes) sb.append("  - ").append(n).append('\n');
+        }
+        sb.append(String.format(Locale.ROOT, "%nTook %d min %02d s.%n", took.toMinutes(), took.toSecondsPart()));
+        return sb.toString();
+    }
+
     /** {@code v} rounded, thousands separated by a narrow no-break space (12 345). */
     public static String thousands(double v) {
         return String.format(Locale.ROOT, "%,.0f", v).replace(',', '\u202f');

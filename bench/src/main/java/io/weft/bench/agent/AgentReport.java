@@ -105,7 +105,7 @@ final class AgentReport {
             sb.append("\nEvery run:\n");
             for (ServerRun r : runs) sb.append("  ").append(runLine(r)).append('\n');
         }
-        sb.append(String.format(Locale.ROOT, "%nTook %d min %02d s.%n", took.toMinutes(), took.toSecondsPart()));
+        sb.append(TextTable.trailer(List.of(), took));
         return sb.toString();
     }
 

@@ -135,12 +135,7 @@ final class EchoReport {
             }
             sb.append(TextTable.align(rows));
         }
-        List<String> problems = problems();
-        if (!problems.isEmpty()) {
-            sb.append("\nNotes:\n");
-            for (String p : problems) sb.append("  - ").append(p).append('\n');
-        }
-        sb.append(String.format(Locale.ROOT, "%nTook %d min %02d s.%n", took.toMinutes(), took.toSecondsPart()));
+        sb.append(TextTable.trailer(problems(), took));
         return sb.toString();
     }
 
