@@ -45,7 +45,7 @@ public final class Bridge {
             AgentCounters.FALLBACKS.increment();
             return false;
         }
-        int weftEvent = event == POLLIN ? Events.IN : event == POLLOUT ? Events.OUT : 0;
+        int weftEvent = weftEvent(event);
         if (weftEvent == 0) {
             AgentCounters.FALLBACKS.increment();
             return false;
@@ -72,11 +72,16 @@ public final class Bridge {
 
     /** {@code Poller.stopPoll}: a close or shutdown wakes the threads waiting on {@code fd}. */
     public static void stopPoll(int fd, int event) {
-        int weftEvent = event == POLLIN ? Events.IN : event == POLLOUT ? Events.OUT : 0;
+        int weftEvent = weftEvent(event);
         if (weftEvent != 0 && WeftScheduler.cancelWait(fd, weftEvent)) {
             AgentCounters.STOPS.increment();
             WakeupEvent.offer(fd, weftEvent);
         }
+    }
+
+    /** The JDK's poll event as Weft's, or 0 for one Weft does not wait for. */
+    private static int weftEvent(int jdkEvent) {
+        return jdkEvent == POLLIN ? Events.IN : jdkEvent == POLLOUT ? Events.OUT : 0;
     }
 
     /** {@code ThreadBuilders.newVirtualThread} with no scheduler given: Weft's, if so configured. */

@@ -51,7 +51,7 @@ final class AcceptQueue {
     }
 
     /** From the stream: the accept failed with {@code -errno} (not a cancel): the next acceptor reports it. */
-    void failed(int result, boolean more) {
+    void failed(int result) {
         if (result == -Errno.ECANCELED) {
             return;
         }

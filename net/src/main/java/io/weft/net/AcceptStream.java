@@ -36,7 +36,7 @@ final class AcceptStream extends RingStream {
                 cancel(); // full: leave further connections in the kernel's backlog
             }
         } else {
-            queue.failed(result, more);
+            queue.failed(result);
         }
         if (!more) {
             queue.streamEnded(this);

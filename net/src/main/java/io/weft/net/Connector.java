@@ -36,13 +36,7 @@ final class Connector {
             long deadline = SocketWaits.deadline(timeoutMillis);
             if (Transfers.completionMode()) {
                 ConnectOperation op = new ConnectOperation(socket, buf.asSlice(0, len));
-                wakeHolder.set(op);
-                int r;
-                try {
-                    r = op.run(deadline == 0 ? 0 : Math.max(1, deadline - System.nanoTime()));
-                } finally {
-                    wakeHolder.set(null);
-                }
+                int r = wakeHolder.run(op, deadline == 0 ? 0 : Math.max(1, deadline - System.nanoTime()));
                 if (r == 0) return;
                 if (op.timedOut()) throw new SocketTimeoutException("Connect timed out");
                 throw failure(socket, r, op.interrupted());

@@ -3,7 +3,6 @@ package io.weft.net;
 import io.weft.poller.BufferRing;
 import io.weft.poller.Completion;
 import io.weft.poller.CompletionPoller;
-import io.weft.scheduler.RingOperation;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,8 +13,7 @@ import java.lang.foreign.ValueLayout;
  * the bytes into the reader's array and gives the buffer back at once. Bytes beyond the
  * array's room are kept in {@link #overflow} for the next read.
  */
-final class RecvOperation extends RingOperation {
-    private final SocketFd socket;
+final class RecvOperation extends SocketOperation {
     private final byte[] dst;
     private final int off;
     private final int len;
@@ -26,7 +24,7 @@ final class RecvOperation extends RingOperation {
     byte[] overflow;
 
     RecvOperation(SocketFd socket, byte[] dst, int off, int len) {
-        this.socket = socket;
+        super(socket);
         this.dst = dst;
         this.off = off;
         this.len = len;
@@ -36,11 +34,6 @@ final class RecvOperation extends RingOperation {
     protected void submit(CompletionPoller poller, long token) throws IOException {
         ring = recvBuffers();
         poller.recv(socket.fd, ring, false, token);
-    }
-
-    @Override
-    protected boolean abandoned() {
-        return socket.isClosed();
     }
 
     @Override

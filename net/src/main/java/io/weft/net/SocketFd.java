@@ -20,6 +20,8 @@ final class SocketFd {
     private static final int CLOSED = 1 << 31;
 
     final int fd;
+    /** {@code !isClosed()}, made once: every readiness wait passes it. */
+    final java.util.function.BooleanSupplier isOpen = () -> !isClosed();
     /** Bit 31: closed; bits 0-30: threads inside a call. */
     private final AtomicInteger state = new AtomicInteger();
 

@@ -37,7 +37,7 @@ final class SocketWaits {
                         throw new SocketTimeoutException(timeoutWhat);
                     }
                 }
-                WaitResult r = WeftScheduler.await(socket.fd, event, nanos, () -> !socket.isClosed());
+                WaitResult r = WeftScheduler.await(socket.fd, event, nanos, socket.isOpen);
                 switch (r) {
                     case READY:
                         return;

@@ -30,8 +30,8 @@ final class Transfers {
     /** Under readLock. */
     private boolean connectionReset;
     /** The operation in flight in each direction, for close to cancel. */
-    private volatile RingOperation readOp;
-    private volatile RingOperation writeOp;
+    private final OperationHolder readOp = new OperationHolder();
+    private final OperationHolder writeOp = new OperationHolder();
 
     Transfers(SocketFd socket) {
         this.socket = socket;
@@ -43,10 +43,8 @@ final class Transfers {
 
     /** Makes the threads inside a read or write return: part of closing the socket. */
     void wakeAll() {
-        RingOperation r = readOp;
-        if (r != null) r.cancel();
-        RingOperation w = writeOp;
-        if (w != null) w.cancel();
+        readOp.cancel();
+        writeOp.cancel();
     }
 
     // ---- reading ------------------------------------------------------------------------
@@ -60,11 +58,8 @@ final class Transfers {
     int read(byte[] b, int off, int len, int timeoutMillis, boolean inputShutdown) throws IOException {
         readLock.lock();
         try {
-            socket.acquire();
+            enterRead();
             try {
-                if (connectionReset) {
-                    throw new SocketException("Connection reset");
-                }
                 if (leftover != null) {
                     return takeLeftover(b, off, len);
                 }
@@ -79,6 +74,14 @@ final class Transfers {
         } finally {
             readLock.unlock();
         }
+    }
+
+    /** Under readLock: enters the descriptor, unless the connection was reset. */
+    private void enterRead() throws SocketException {
+        if (connectionReset) {
+            throw new SocketException("Connection reset");
+        }
+        socket.acquire();
     }
 
     private int takeLeftover(byte[] b, int off, int len) {
@@ -96,13 +99,7 @@ final class Transfers {
         for (;;) {
             long nanos = remaining(deadline, "Read timed out");
             RecvOperation op = new RecvOperation(socket, b, off, len);
-            readOp = op;
-            int r;
-            try {
-                r = op.run(nanos);
-            } finally {
-                readOp = null;
-            }
+            int r = readOp.run(op, nanos);
             if (r > 0) {
                 leftover = op.overflow;
                 return op.copied;
@@ -163,11 +160,8 @@ final class Transfers {
     int available(boolean inputShutdown) throws IOException {
         readLock.lock();
         try {
-            socket.acquire();
+            enterRead();
             try {
-                if (connectionReset) {
-                    throw new SocketException("Connection reset");
-                }
                 int kept = leftover == null ? 0 : leftover.length - leftoverOff;
                 if (inputShutdown) {
                     return kept;
@@ -191,10 +185,11 @@ final class Transfers {
             MemorySegment buf = IoBuffers.take(len);
             try {
                 int end = off + len;
+                boolean completion = completionMode(); // a thread does not change carriers' kind mid-write
                 while (off < end) {
                     int chunk = Math.min(end - off, (int) buf.byteSize());
                     MemorySegment.copy(b, off, buf, ValueLayout.JAVA_BYTE, 0, chunk);
-                    off += completionMode() ? sendCompletion(buf, chunk) : sendReady(buf, chunk);
+                    off += completion ? sendCompletion(buf, chunk) : sendReady(buf, chunk);
                 }
             } finally {
                 IoBuffers.give(buf);
@@ -227,13 +222,7 @@ final class Transfers {
     /** One send of up to {@code n} bytes; the count sent (maybe fewer: the caller loops). */
     private int sendOnRing(MemorySegment buf, int n) throws IOException {
         SendOperation op = new SendOperation(socket, buf.asSlice(0, n));
-        writeOp = op;
-        int r;
-        try {
-            r = op.run(0);
-        } finally {
-            writeOp = null;
-        }
+        int r = writeOp.run(op, 0);
         if (r >= 0) {
             return r;
         }

@@ -26,20 +26,22 @@ import java.util.Set;
  * modes), with the JDK's {@code java.net.Socket} contract: timeouts, shutdown, close from any
  * thread waking blocked threads, interrupts of virtual threads, options.
  *
- * <p>State that several threads read ({@code fd}, the shutdown flags) is guarded by
- * {@code stateLock}; reads and writes are serialised per direction inside {@link Transfers}.
+ * <p>State changes (create, bind, connect, options, shutdown) take {@code stateLock}. What every
+ * read and write needs (the descriptor, its {@link Transfers}, the timeout, the shutdown flags) is
+ * volatile, so the I/O path takes no monitor; reads and writes are serialised per direction
+ * inside {@link Transfers}.
  */
 final class WeftSocketImpl extends SocketImpl {
     private final Object stateLock = new Object();
     private final boolean server;
     private volatile SocketFd socket;
     private int family;
-    private Transfers transfers;
+    private volatile Transfers transfers;
     private AcceptQueue acceptQueue;
     private final OperationHolder connectOp = new OperationHolder();
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
-    private int timeoutMillis;
+    private volatile int timeoutMillis;
     private InputStream in;
     private OutputStream out;
 
@@ -75,8 +77,9 @@ final class WeftSocketImpl extends SocketImpl {
 
     private void adopt(int fd) throws ErrnoException {
         family = Sockets.family(fd);
-        socket = new SocketFd(fd);
-        transfers = new Transfers(socket);
+        SocketFd s = new SocketFd(fd);
+        transfers = new Transfers(s);
+        socket = s; // last: whoever sees the descriptor sees its Transfers
         super.fd = new FileDescriptor();
     }
 
@@ -275,33 +278,23 @@ final class WeftSocketImpl extends SocketImpl {
         if (len == 0) {
             return 0; // even when closed, as the JDK's
         }
-        SocketFd s = open();
-        int timeout;
-        synchronized (stateLock) {
-            timeout = timeoutMillis;
-        }
-        return transfersOf(s).read(b, off, len, timeout, inputShutdown);
+        open();
+        return transfers.read(b, off, len, timeoutMillis, inputShutdown);
     }
 
     void write(byte[] b, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
-        SocketFd s = open();
+        open();
         // After shutdownOutput the kernel refuses with EPIPE: "Broken pipe", as the JDK reports it.
         if (len > 0) {
-            transfersOf(s).write(b, off, len);
-        }
-    }
-
-    private Transfers transfersOf(SocketFd s) {
-        synchronized (stateLock) {
-            return transfers;
+            transfers.write(b, off, len);
         }
     }
 
     @Override
     protected int available() throws IOException {
-        SocketFd s = open();
-        return transfersOf(s).available(inputShutdown);
+        open();
+        return transfers.available(inputShutdown);
     }
 
     boolean isClosed() {

@@ -360,12 +360,8 @@ public final class WeftScheduler implements Executor, AutoCloseable {
      * JDK's {@code Poller.stopPoll} is called on close. Any thread.
      */
     public static void cancelWaits(int fd) {
-        for (int event : new int[] {Events.IN, Events.OUT}) {
-            IoWait w = FdWaiters.get(fd, event);
-            if (w != null) {
-                w.onCancel();
-            }
-        }
+        cancelWait(fd, Events.IN);
+        cancelWait(fd, Events.OUT);
     }
 
     static WaitResult result(int state) {
