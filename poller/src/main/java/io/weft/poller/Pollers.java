@@ -1,13 +1,14 @@
 package io.weft.poller;
 
 import io.weft.poller.epoll.EpollPoller;
+import io.weft.poller.kqueue.KqueuePoller;
 import io.weft.poller.uring.IoUringPoller;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 
 /**
- * Opens pollers on the configured backend. With {@code weft.backend=auto} (the default) the
- * first call probes io_uring (ring set-up and the opcodes weft needs) and falls back to epoll
+ * Opens pollers on the configured backend. With {@code weft.backend=auto} (the default) on
+ * macOS and FreeBSD that is kqueue; on Linux the first call probes io_uring (ring set-up and the opcodes weft needs) and falls back to epoll
  * if the kernel refuses, logging the reason once; later calls reuse that decision. An
  * explicitly chosen backend that cannot run fails with {@link BackendUnavailableException}.
  */
@@ -40,8 +41,7 @@ public final class Pollers {
         return switch (backend) {
             case IO_URING -> IoUringPoller.open(config);
             case EPOLL -> EpollPoller.open(config);
-            case KQUEUE -> throw new BackendUnavailableException(Backend.KQUEUE,
-                    "this build of weft has no kqueue backend yet; use weft.backend=auto, io_uring or epoll", null);
+            case KQUEUE -> KqueuePoller.open(config);
         };
     }
 
