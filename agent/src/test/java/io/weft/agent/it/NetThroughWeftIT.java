@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.agent.apps.net.NetScenariosApp;
+import io.weft.poller.Backend;
+import io.weft.poller.testkit.KqueueTesting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,11 +61,17 @@ class NetThroughWeftIT {
     }
 
     @ParameterizedTest(name = "backend={0}")
-    @ValueSource(strings = {"auto", "epoll"})
+    @ValueSource(strings = {"auto", "epoll", "kqueue"})
     void sameOutcomesWithTheAgentAndTheWaitsGoThroughWeft(String backend) throws Exception {
+        List<String> options = new ArrayList<>(List.of(AgentJar.option("backend=" + backend + ",carriers=2")));
+        if (backend.equals("kqueue")) {
+            KqueueTesting.assumeRuns(Backend.KQUEUE);
+            if (KqueueTesting.library() != null) {
+                options.add("-D" + KqueueTesting.LIBRARY_PROPERTY + "=" + KqueueTesting.library());
+            }
+        }
         ChildJvm.Output out;
-        try (ChildJvm child = ChildJvm.start(List.of(AgentJar.option("backend=" + backend + ",carriers=2")),
-                NetScenariosApp.class.getName())) {
+        try (ChildJvm child = ChildJvm.start(options, NetScenariosApp.class.getName())) {
             out = child.finish(CHILD_TIME);
         }
         assertEquals(0, out.exitCode(), out::describe);

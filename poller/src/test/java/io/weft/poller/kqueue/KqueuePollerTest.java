@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.poller.Backend;
+import io.weft.poller.BackendChoice;
 import io.weft.poller.Events;
 import io.weft.poller.Poller;
+import io.weft.poller.PollerConfig;
 import io.weft.poller.Pollers;
 import io.weft.poller.sys.Errno;
 import io.weft.poller.sys.Libc;
@@ -22,6 +24,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +79,16 @@ class KqueuePollerTest {
             assertEquals(1, Libc.write(fd, b, 1));
         } finally {
             NativeMemory.free(b);
+        }
+    }
+
+    @Test
+    void autoPicksKqueueOnMacOsAndFreeBsd() throws Exception {
+        Assumptions.assumeFalse(KqueueTesting.isLinux(), "on Linux auto picks io_uring or epoll (BackendSelectionTest)");
+        BackendChoice choice = Pollers.choose(PollerConfig.defaults());
+        assertEquals(Backend.KQUEUE, choice.backend(), choice::toString);
+        try (Poller p = Pollers.open(PollerConfig.defaults())) {
+            assertEquals(Backend.KQUEUE, p.backend());
         }
     }
 
