@@ -60,17 +60,18 @@ public final class Pollers {
         }
         BackendChoice choice = probe(config);
         cached = new Cached(config, choice);
-        if (choice.backend() == Backend.IO_URING) {
-            LOG.log(Level.DEBUG, choice.toString());
-        } else {
+        // Only a fallback is worth a warning: kqueue off Linux is the expected choice.
+        if (choice.backend() == Backend.EPOLL) {
             LOG.log(Level.WARNING, choice.toString());
+        } else {
+            LOG.log(Level.DEBUG, choice.toString());
         }
         return choice;
     }
 
     private static BackendChoice probe(PollerConfig config) {
         if (!isLinux()) {
-            return new BackendChoice(Backend.KQUEUE, true, "not Linux (" + System.getProperty("os.name") + ")");
+            return new BackendChoice(Backend.KQUEUE, true, "kqueue is the event interface of " + System.getProperty("os.name"));
         }
         try (Poller p = IoUringPoller.open(config)) {
             return new BackendChoice(Backend.IO_URING, true, "io_uring probed and has every feature weft needs");

@@ -10,6 +10,8 @@ import io.weft.poller.testkit.KqueueTesting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,20 @@ class NetThroughWeftIT {
             withoutAgent = child.finish(CHILD_TIME);
         }
         jdk = ScenarioReport.of(withoutAgent);
+    }
+
+    /**
+     * The outcomes to compare: all of them, except on libkqueue the refused connect, since
+     * libkqueue clears the socket's pending error before the JDK reads it
+     * ({@link KqueueTesting#assumeSocketErrorsSurvive}).
+     */
+    private static Map<String, String> comparable(Map<String, String> outcomes, String backend) {
+        if (!backend.equals("kqueue") || !KqueueTesting.isLinux()) {
+            return outcomes;
+        }
+        Map<String, String> kept = new TreeMap<>(outcomes);
+        kept.remove("socket-connect-refused");
+        return kept;
     }
 
     private static void assertNoBrokenOutcome(ScenarioReport r, ChildJvm.Output out) {
@@ -79,7 +95,8 @@ class NetThroughWeftIT {
         assertTrue(out.agentLines().get(0).startsWith("weft-agent: on: "), out::describe);
         ScenarioReport weft = ScenarioReport.of(out);
         assertNoBrokenOutcome(weft, out);
-        assertEquals(jdk.outcomes(), weft.outcomes(), () -> "outcomes differ from the JDK's alone\n" + out.describe());
+        assertEquals(comparable(jdk.outcomes(), backend), comparable(weft.outcomes(), backend),
+                () -> "outcomes differ from the JDK's alone\n" + out.describe());
 
         List<Executable> checks = new ArrayList<>();
         for (String scenario : weft.outcomes().keySet()) {
