@@ -7,10 +7,11 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 
 /**
- * Opens pollers on the configured backend. With {@code weft.backend=auto} (the default) on
- * macOS and FreeBSD that is kqueue; on Linux the first call probes io_uring (ring set-up and the opcodes weft needs) and falls back to epoll
- * if the kernel refuses, logging the reason once; later calls reuse that decision. An
- * explicitly chosen backend that cannot run fails with {@link BackendUnavailableException}.
+ * Opens pollers on the configured backend. With {@code weft.backend=auto} (the default) that
+ * is kqueue on macOS and FreeBSD; on Linux the first call probes io_uring (ring set-up and the
+ * opcodes weft needs) and falls back to epoll if the kernel refuses, logging the reason once;
+ * later calls reuse that decision. An explicitly chosen backend that cannot run fails with
+ * {@link BackendUnavailableException}.
  */
 public final class Pollers {
     private static final System.Logger LOG = System.getLogger("io.weft.poller");

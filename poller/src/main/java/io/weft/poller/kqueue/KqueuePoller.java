@@ -71,7 +71,8 @@ public final class KqueuePoller implements Poller {
      */
     public static KqueuePoller open(PollerConfig config) throws IOException {
         KqueueLibrary lib = KqueueLibrary.load(config.kqueueLibrary());
-        // kqueue descriptors are not inherited by fork, so there is no close-on-exec flag to set.
+        // No close-on-exec flag to ask for: a kqueue is not inherited by fork on macOS and
+        // FreeBSD, and the JDK's process launcher closes every other descriptor in the child.
         int kq = ErrnoException.check("kqueue", lib.kqueue());
         KqueueWakeup wakeup = null;
         MemorySegment memory = null;
