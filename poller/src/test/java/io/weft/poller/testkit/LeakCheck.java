@@ -150,9 +150,16 @@ public final class LeakCheck implements BeforeAllCallback, AfterEachCallback, Af
                     NativeMemory.liveBytes() - IoBuffers.idleBytes(), openDescriptors());
         }
 
-        /** fd number to link target, for sockets, pipes and anonymous inodes only. */
+        /**
+         * fd number to link target, for sockets, pipes and anonymous inodes only. Empty where
+         * there is no {@code /proc/self/fd} (macOS, FreeBSD without linprocfs): there only
+         * native memory is checked.
+         */
         public static Map<Integer, String> openDescriptors() {
             Map<Integer, String> fds = new TreeMap<>();
+            if (!Files.isDirectory(PROC_FD)) {
+                return fds;
+            }
             try (DirectoryStream<Path> dir = Files.newDirectoryStream(PROC_FD)) {
                 for (Path p : dir) {
                     String target;
