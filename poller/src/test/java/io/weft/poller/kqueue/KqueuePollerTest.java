@@ -16,6 +16,7 @@ import io.weft.poller.sys.Errno;
 import io.weft.poller.sys.Libc;
 import io.weft.poller.sys.NativeMemory;
 import io.weft.poller.testkit.KqueueTesting;
+import io.weft.poller.testkit.LeakCheck;
 import io.weft.poller.testkit.Recorder;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What is particular to kqueue: the mapping of kevent flags to {@link Events}, the
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * and FreeBSD as well as on libkqueue: pipes from {@code pipe(2)}, no Linux socket helpers, no
  * {@code /proc} (the contract suites cover sockets and descriptors on Linux).
  */
+@ExtendWith(LeakCheck.class)
 class KqueuePollerTest {
     private static final long MS = 1_000_000L;
     private static final MethodHandle PIPE = Linker.nativeLinker().downcallHandle(
