@@ -12,8 +12,8 @@ import java.util.Locale;
  *   <li>{@code readiness}: try the system call, and on {@code EAGAIN} wait for readiness
  *       through the carrier's poller, as the JDK does.</li>
  * </ul>
- * On epoll carriers it is always readiness; on threads that are not Weft virtual threads the
- * socket waits in {@code poll(2)}.
+ * On epoll and kqueue carriers it is always readiness; on threads that are not Weft virtual
+ * threads the socket waits in {@code poll(2)}.
  */
 public enum NetMode {
     COMPLETION,

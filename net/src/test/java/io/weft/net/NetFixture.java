@@ -1,7 +1,7 @@
 package io.weft.net;
 
 import io.weft.poller.Backend;
-import io.weft.poller.PollerConfig;
+import io.weft.poller.testkit.KqueueTesting;
 import io.weft.scheduler.SchedulerConfig;
 import io.weft.scheduler.WeftScheduler;
 import java.io.IOException;
@@ -13,13 +13,15 @@ import java.util.stream.Stream;
 
 /**
  * Where the net tests run their socket code: on a Weft virtual thread with io_uring in each
- * mode, with epoll, or on a platform thread.
+ * mode, with epoll, with kqueue, or on a platform thread.
  */
 enum NetFixture {
     URING_COMPLETION(Backend.IO_URING, NetMode.COMPLETION, false),
     URING_COMPLETION_SEND_FIRST(Backend.IO_URING, NetMode.COMPLETION, true),
     URING_READINESS(Backend.IO_URING, NetMode.READINESS, false),
     EPOLL(Backend.EPOLL, NetMode.READINESS, false),
+    /** Readiness, as on epoll; skips unless kqueue runs here (on Linux: -Dweft.kqueue.library). */
+    KQUEUE(Backend.KQUEUE, NetMode.READINESS, false),
     PLATFORM_THREAD(null, NetMode.COMPLETION, false);
 
     final Backend backend;
@@ -43,7 +45,8 @@ enum NetFixture {
         if (backend == null) {
             return null;
         }
-        return WeftScheduler.start(new SchedulerConfig(2, 4096, 32, 2000, PollerConfig.defaults().withBackend(backend)));
+        KqueueTesting.assumeRuns(backend);
+        return WeftScheduler.start(new SchedulerConfig(2, 4096, 32, 2000, KqueueTesting.config(backend)));
     }
 
     /** Runs {@code body} on this fixture's kind of thread and returns its result. */

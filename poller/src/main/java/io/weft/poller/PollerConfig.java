@@ -12,12 +12,15 @@ import java.util.Properties;
  * @param completionRatio {@code weft.uring.cqRatio}: completion queue size as a multiple of
  *                        {@code ringEntries}; multishot operations post many completions per
  *                        submission, so the CQ is larger
- * @param maxEvents       {@code weft.epoll.maxEvents}: events taken per {@code epoll_wait}
+ * @param maxEvents       {@code weft.epoll.maxEvents}: events taken per {@code epoll_wait} (or {@code kevent})
  * @param refuseUring     {@code weft.test.refuseUring}: test-only; an errno name such as
  *                        {@code EPERM} that io_uring set-up fails with, as if the kernel had
  *                        refused, or null
+ * @param kqueueLibrary   {@code weft.kqueue.library}: the path of a libkqueue build for the
+ *                        kqueue backend on Linux; null for the C library's kqueue (macOS, FreeBSD)
  */
-public record PollerConfig(Backend backend, int ringEntries, int completionRatio, int maxEvents, String refuseUring) {
+public record PollerConfig(Backend backend, int ringEntries, int completionRatio, int maxEvents, String refuseUring,
+        String kqueueLibrary) {
 
     public static final int DEFAULT_RING_ENTRIES = 256;
     public static final int DEFAULT_COMPLETION_RATIO = 4;
@@ -37,9 +40,14 @@ public record PollerConfig(Backend backend, int ringEntries, int completionRatio
         }
     }
 
-    /** The defaults: {@code auto}, 256 entries, CQ four times as large, 256 epoll events. */
+    /** Without a kqueue library, as before there was a kqueue backend. */
+    public PollerConfig(Backend backend, int ringEntries, int completionRatio, int maxEvents, String refuseUring) {
+        this(backend, ringEntries, completionRatio, maxEvents, refuseUring, null);
+    }
+
+    /** The defaults: {@code auto}, 256 entries, CQ four times as large, 256 events per wait, the C library's kqueue. */
     public static PollerConfig defaults() {
-        return new PollerConfig(null, DEFAULT_RING_ENTRIES, DEFAULT_COMPLETION_RATIO, DEFAULT_MAX_EVENTS, null);
+        return new PollerConfig(null, DEFAULT_RING_ENTRIES, DEFAULT_COMPLETION_RATIO, DEFAULT_MAX_EVENTS, null, null);
     }
 
     /** The configuration the system properties give. */
@@ -76,16 +84,26 @@ public record PollerConfig(Backend backend, int ringEntries, int completionRatio
                 ConfigProperties.intValue(props, "weft.uring.entries", DEFAULT_RING_ENTRIES),
                 ConfigProperties.intValue(props, "weft.uring.cqRatio", DEFAULT_COMPLETION_RATIO),
                 ConfigProperties.intValue(props, "weft.epoll.maxEvents", DEFAULT_MAX_EVENTS),
-                refuse);
+                refuse, kqueueLibrary(props));
+    }
+
+    private static String kqueueLibrary(Properties props) {
+        String lib = props.getProperty("weft.kqueue.library");
+        return lib == null || lib.isBlank() ? null : lib.trim();
     }
 
     /** This configuration with {@code backend} chosen explicitly ({@code null}: auto). */
     public PollerConfig withBackend(Backend backend) {
-        return new PollerConfig(backend, ringEntries, completionRatio, maxEvents, refuseUring);
+        return new PollerConfig(backend, ringEntries, completionRatio, maxEvents, refuseUring, kqueueLibrary);
     }
 
     /** This configuration with the test-only io_uring refusal set to errno {@code name}. */
     public PollerConfig withRefuseUring(String name) {
-        return new PollerConfig(backend, ringEntries, completionRatio, maxEvents, name);
+        return new PollerConfig(backend, ringEntries, completionRatio, maxEvents, name, kqueueLibrary);
+    }
+
+    /** This configuration with the kqueue library at {@code path} ({@code null}: the C library's). */
+    public PollerConfig withKqueueLibrary(String path) {
+        return new PollerConfig(backend, ringEntries, completionRatio, maxEvents, refuseUring, path);
     }
 }

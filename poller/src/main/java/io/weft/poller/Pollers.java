@@ -1,15 +1,17 @@
 package io.weft.poller;
 
 import io.weft.poller.epoll.EpollPoller;
+import io.weft.poller.kqueue.KqueuePoller;
 import io.weft.poller.uring.IoUringPoller;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 
 /**
- * Opens pollers on the configured backend. With {@code weft.backend=auto} (the default) the
- * first call probes io_uring (ring set-up and the opcodes weft needs) and falls back to epoll
- * if the kernel refuses, logging the reason once; later calls reuse that decision. An
- * explicitly chosen backend that cannot run fails with {@link BackendUnavailableException}.
+ * Opens pollers on the configured backend. With {@code weft.backend=auto} (the default) that
+ * is kqueue on macOS and FreeBSD; on Linux the first call probes io_uring (ring set-up and the
+ * opcodes weft needs) and falls back to epoll if the kernel refuses, logging the reason once;
+ * later calls reuse that decision. An explicitly chosen backend that cannot run fails with
+ * {@link BackendUnavailableException}.
  */
 public final class Pollers {
     private static final System.Logger LOG = System.getLogger("io.weft.poller");
@@ -40,8 +42,7 @@ public final class Pollers {
         return switch (backend) {
             case IO_URING -> IoUringPoller.open(config);
             case EPOLL -> EpollPoller.open(config);
-            case KQUEUE -> throw new BackendUnavailableException(Backend.KQUEUE,
-                    "this build of weft has no kqueue backend yet; use weft.backend=auto, io_uring or epoll", null);
+            case KQUEUE -> KqueuePoller.open(config);
         };
     }
 
@@ -60,17 +61,18 @@ public final class Pollers {
         }
         BackendChoice choice = probe(config);
         cached = new Cached(config, choice);
-        if (choice.backend() == Backend.IO_URING) {
-            LOG.log(Level.DEBUG, choice.toString());
-        } else {
+        // Only a fallback is worth a warning: kqueue off Linux is the expected choice.
+        if (choice.backend() == Backend.EPOLL) {
             LOG.log(Level.WARNING, choice.toString());
+        } else {
+            LOG.log(Level.DEBUG, choice.toString());
         }
         return choice;
     }
 
     private static BackendChoice probe(PollerConfig config) {
         if (!isLinux()) {
-            return new BackendChoice(Backend.KQUEUE, true, "not Linux (" + System.getProperty("os.name") + ")");
+            return new BackendChoice(Backend.KQUEUE, true, "kqueue is the event interface of " + System.getProperty("os.name"));
         }
         try (Poller p = IoUringPoller.open(config)) {
             return new BackendChoice(Backend.IO_URING, true, "io_uring probed and has every feature weft needs");

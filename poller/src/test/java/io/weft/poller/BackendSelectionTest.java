@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.poller.testkit.KqueueTesting;
 import io.weft.poller.testkit.LeakCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -81,10 +82,30 @@ class BackendSelectionTest {
     }
 
     @Test
-    void explicitKqueueFailsClearlyOnLinux() {
+    void explicitKqueueWithoutALibraryFailsOnLinuxNamingTheProperty() {
         PollerConfig config = PollerConfig.defaults().withBackend(Backend.KQUEUE);
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> Pollers.open(config).close());
         assertEquals(Backend.KQUEUE, e.backend());
         assertTrue(e.getMessage().startsWith("kqueue is not available"), e::getMessage);
+        assertTrue(e.getMessage().contains("weft.kqueue.library"), e::getMessage);
+    }
+
+    @Test
+    void aKqueueLibraryThatCannotBeLoadedIsNamed() {
+        PollerConfig config = PollerConfig.defaults().withBackend(Backend.KQUEUE).withKqueueLibrary("/nonexistent/libkqueue.so");
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> Pollers.open(config).close());
+        assertTrue(e.getMessage().contains("weft.kqueue.library=/nonexistent/libkqueue.so"), e::getMessage);
+    }
+
+    @Test
+    void explicitKqueueWithTheLibraryIsUsedAndAutoStaysOnLinuxBackends() throws Exception {
+        KqueueTesting.assumeRuns(Backend.KQUEUE);
+        PollerConfig config = KqueueTesting.config(Backend.KQUEUE);
+        try (Poller p = Pollers.open(config)) {
+            assertEquals(Backend.KQUEUE, p.backend());
+            assertFalse(p instanceof CompletionPoller, "kqueue is readiness only");
+        }
+        // A library given for testing does not change what auto picks on Linux.
+        assertEquals(Backend.IO_URING, Pollers.choose(config.withBackend(null)).backend());
     }
 }

@@ -42,6 +42,10 @@ class PollerConfigTest {
         assertEquals(Backend.IO_URING, PollerConfig.from(props("weft.backend", "io_uring")).backend());
         assertNull(PollerConfig.from(props("weft.backend", "auto")).backend());
         assertNull(PollerConfig.from(props("weft.test.refuseUring", " ")).refuseUring());
+        assertEquals(Backend.KQUEUE, PollerConfig.from(props("weft.backend", "kqueue")).backend());
+        assertEquals("/opt/lib/libkqueue.so",
+                PollerConfig.from(props("weft.kqueue.library", " /opt/lib/libkqueue.so ")).kqueueLibrary());
+        assertNull(PollerConfig.from(props("weft.kqueue.library", "")).kqueueLibrary(), "blank: the C library's kqueue");
     }
 
     @ParameterizedTest(name = "{0}={1}")

@@ -79,7 +79,7 @@ class FairnessTest {
     @MethodSource("backends")
     void threadsThatOverflowedTheRunQueueStillRun(Backend backend) throws Exception {
         SchedulerConfig tiny = new SchedulerConfig(1, 2, 32, 2000,
-                io.weft.poller.PollerConfig.defaults().withBackend(backend));
+                SchedulerFixture.pollerConfig(backend));
         try (WeftScheduler weft = WeftScheduler.start(tiny)) {
             AtomicBoolean stop = new AtomicBoolean();
             java.util.concurrent.atomic.AtomicLongArray turns = new java.util.concurrent.atomic.AtomicLongArray(20);

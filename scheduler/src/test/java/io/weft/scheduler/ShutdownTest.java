@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.poller.Backend;
 import io.weft.poller.Events;
-import io.weft.poller.PollerConfig;
 import io.weft.poller.testkit.LeakCheck;
 import io.weft.poller.testkit.Loopback;
 import java.lang.management.ManagementFactory;
@@ -49,7 +48,7 @@ class ShutdownTest {
     @MethodSource("backends")
     void closeWakesWaitingThreadsWithAnExceptionAfterTheGracePeriod(Backend backend) throws Exception {
         WeftScheduler weft = WeftScheduler.start(new SchedulerConfig(2, 1024, 32, 100,
-                PollerConfig.defaults().withBackend(backend)));
+                SchedulerFixture.pollerConfig(backend)));
         try (Loopback lb = Loopback.open()) {
             AtomicReference<Throwable> ioWaiter = new AtomicReference<>();
             AtomicReference<Boolean> parkerInterrupted = new AtomicReference<>();

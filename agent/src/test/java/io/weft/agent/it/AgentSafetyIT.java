@@ -57,7 +57,7 @@ class AgentSafetyIT {
     @Test
     void kqueueOnLinuxIsOneClearLine() throws Exception {
         ChildJvm.Output out = run(List.of(AgentJar.option("backend=kqueue")), NoSocketsApp.class);
-        assertRanWithoutWeft(out, "kqueue");
+        assertRanWithoutWeft(out, "weft.kqueue.library"); // the line says what to set
     }
 
     @Test

@@ -16,7 +16,8 @@ final class Rows {
             new Row(SocketFlavour.WEFT, ThreadKind.JDK_VIRTUAL),
             new Row(SocketFlavour.WEFT, ThreadKind.WEFT_URING_COMPLETION),
             new Row(SocketFlavour.WEFT, ThreadKind.WEFT_URING_READINESS),
-            new Row(SocketFlavour.WEFT, ThreadKind.WEFT_EPOLL));
+            new Row(SocketFlavour.WEFT, ThreadKind.WEFT_EPOLL),
+            new Row(SocketFlavour.WEFT, ThreadKind.WEFT_KQUEUE));
 
     private Rows() {}
 

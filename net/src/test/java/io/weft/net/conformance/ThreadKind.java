@@ -19,7 +19,9 @@ enum ThreadKind {
      * The mode is left at its default (completion) here on purpose: on epoll the sockets must
      * fall back to readiness by themselves.
      */
-    WEFT_EPOLL("weft virtual threads on epoll", Backend.EPOLL, NetMode.COMPLETION);
+    WEFT_EPOLL("weft virtual threads on epoll", Backend.EPOLL, NetMode.COMPLETION),
+    /** Like epoll: completion asked for, readiness used. Skips unless kqueue runs here. */
+    WEFT_KQUEUE("weft virtual threads on kqueue", Backend.KQUEUE, NetMode.COMPLETION);
 
     private final String description;
     private final Backend backend;

@@ -2,7 +2,8 @@ package io.weft.net.conformance;
 
 import io.weft.net.NetMode;
 import io.weft.poller.BackendUnavailableException;
-import io.weft.poller.PollerConfig;
+import io.weft.poller.Backend;
+import io.weft.poller.testkit.KqueueTesting;
 import io.weft.scheduler.SchedulerConfig;
 import io.weft.scheduler.WeftScheduler;
 import java.io.IOException;
@@ -40,8 +41,12 @@ final class ThreadSource implements AutoCloseable {
         if (kind.weftBackend() == null) {
             return new ThreadSource(kind, null, previous);
         }
-        SchedulerConfig config = new SchedulerConfig(2, 4096, 32, 1000,
-                PollerConfig.defaults().withBackend(kind.weftBackend()));
+        if (!KqueueTesting.runs(kind.weftBackend())) {
+            NetMode.set(previous);
+            throw new TestAbortedException(kind.weftBackend() == Backend.KQUEUE
+                    ? KqueueTesting.HOW_TO_ENABLE : kind.weftBackend() + " runs on Linux only");
+        }
+        SchedulerConfig config = new SchedulerConfig(2, 4096, 32, 1000, KqueueTesting.config(kind.weftBackend()));
         try {
             return new ThreadSource(kind, WeftScheduler.start(config), previous);
         } catch (BackendUnavailableException e) {

@@ -87,11 +87,25 @@ public final class Libc {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = CAPTURE_ERRNO;
         System.arraycopy(extra, 0, options, 1, extra.length);
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor, options);
+        return LINKER.defaultLookup().find(name)
+                .map(symbol -> LINKER.downcallHandle(symbol, descriptor, options))
+                .orElseGet(() -> missing(name, descriptor));
     }
 
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor, CAPTURE_ERRNO);
+        return downcall(name, descriptor, new Linker.Option[0]);
+    }
+
+    /**
+     * A handle of the downcall's type that throws: Linux-only functions (eventfd, epoll,
+     * accept4, pipe2) are absent from the C library on macOS, where the kqueue backend still
+     * needs close, calloc and the rest of this class; calling a missing one says which it is.
+     */
+    private static MethodHandle missing(String name, FunctionDescriptor descriptor) {
+        java.lang.invoke.MethodType type = descriptor.toMethodType().insertParameterTypes(0, MemorySegment.class);
+        MethodHandle thrower = java.lang.invoke.MethodHandles.throwException(type.returnType(), UnsupportedOperationException.class)
+                .bindTo(new UnsupportedOperationException(name + " is not in this platform's C library"));
+        return java.lang.invoke.MethodHandles.dropArguments(thrower, 0, type.parameterList());
     }
 
     private static MemorySegment state() {

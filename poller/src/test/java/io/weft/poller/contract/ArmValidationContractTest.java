@@ -14,13 +14,14 @@ import io.weft.poller.testkit.LeakCheck;
 import io.weft.poller.testkit.Loopback;
 import io.weft.poller.testkit.NativeFiles;
 import io.weft.poller.testkit.Recorder.Done;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What arm() refuses, and how each backend reports a descriptor the kernel refuses. */
-@BothBackends
+@EveryBackend
 @ExtendWith(LeakCheck.class)
 class ArmValidationContractTest extends PollerContract {
 
@@ -65,7 +66,7 @@ class ArmValidationContractTest extends PollerContract {
     @Test
     void aDescriptorThatIsNotOpenFailsAsTheBackendDocuments() throws Exception {
         int fd = NativeFiles.unusedDescriptor();
-        if (backend == Backend.EPOLL) {
+        if (backend != Backend.IO_URING) { // epoll_ctl and kevent both check the descriptor at once
             ErrnoException e = assertThrows(ErrnoException.class, () -> poller.arm(fd, Events.IN, 9));
             assertEquals(Errno.EBADF, e.errno(), e::getMessage);
             assertTrue(e.getMessage().contains("EBADF"), e::getMessage);
@@ -80,13 +81,20 @@ class ArmValidationContractTest extends PollerContract {
     }
 
     @Test
-    void aRegularFileCannotBeWaitedOnWithEpoll(@TempDir Path dir) throws Exception {
+    void aRegularFileCannotBeWaitedOnWithEpollAndIsReadableElsewhere(@TempDir Path dir) throws Exception {
         int fd = NativeFiles.openReadWrite(dir.resolve("plain"));
         try {
             if (backend == Backend.EPOLL) {
                 ErrnoException e = assertThrows(ErrnoException.class, () -> poller.arm(fd, Events.IN, 3));
                 assertEquals(Errno.EPERM, e.errno(), e::getMessage);
                 assertEquals(Poller.NO_TOKEN, poller.disarm(fd, Events.IN));
+            } else if (backend == Backend.KQUEUE) {
+                // kqueue's vnode read filter fires while the offset is before the end of the
+                // file (libkqueue: a regular file is always ready), so give it a byte to read.
+                Files.write(dir.resolve("plain"), new byte[] {1});
+                poller.arm(fd, Events.IN, 3);
+                Done d = rec.awaitOnly(poller, 3);
+                assertTrue(Events.readable(d.result()), d::toString);
             } else {
                 // io_uring polls the file, and a regular file is always ready.
                 poller.arm(fd, Events.IN, 3);

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.poller.Events;
 import io.weft.poller.Poller;
-import io.weft.poller.PollerConfig;
 import io.weft.poller.Pollers;
 import io.weft.poller.sys.Errno;
 import io.weft.poller.sys.Sockets;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** close(handler): -ECANCELED once for every armed wait, idempotent, and the poller is unusable after. */
-@BothBackends
+@EveryBackend
 @ExtendWith(LeakCheck.class)
 class CloseContractTest extends PollerContract {
 
@@ -61,7 +60,7 @@ class CloseContractTest extends PollerContract {
         try (Loopback lb = Loopback.open()) {
             LeakCheck.Snapshot s0 = LeakCheck.Snapshot.take();
             Recorder r = new Recorder();
-            Poller p = Pollers.open(backend, PollerConfig.defaults());
+            Poller p = Pollers.open(backend, config());
             p.arm(lb.server(), Events.IN, 8);
             p.poll(0, r);
             assertTrue(p.isOpen());

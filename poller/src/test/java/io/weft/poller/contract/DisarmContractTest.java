@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.poller.Events;
 import io.weft.poller.Poller;
-import io.weft.poller.PollerConfig;
 import io.weft.poller.Pollers;
 import io.weft.poller.sys.Libc;
 import io.weft.poller.sys.Sockets;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** disarm() is synchronous: it returns the token, and nothing is delivered for that wait afterwards. */
-@BothBackends
+@EveryBackend
 @ExtendWith(LeakCheck.class)
 class DisarmContractTest extends PollerContract {
 
@@ -102,7 +101,7 @@ class DisarmContractTest extends PollerContract {
         try (Loopback lb = Loopback.open()) {
             FreshThread.run(() -> {
                 Recorder r = new Recorder();
-                try (Poller p = Pollers.open(backend, PollerConfig.defaults())) {
+                try (Poller p = Pollers.open(backend, config())) {
                     p.arm(lb.server(), Events.IN, 91);
                     p.poll(0, r);
                     assertEquals(91, p.disarm(lb.server(), Events.IN));

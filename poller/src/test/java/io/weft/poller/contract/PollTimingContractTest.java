@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** poll()'s timeout: honoured, 0 does not block, negative waits for a completion. */
-@BothBackends
+@EveryBackend
 @ExtendWith(LeakCheck.class)
 class PollTimingContractTest extends PollerContract {
 

@@ -6,6 +6,7 @@ import io.weft.poller.Backend;
 import io.weft.poller.Poller;
 import io.weft.poller.PollerConfig;
 import io.weft.poller.Pollers;
+import io.weft.poller.testkit.KqueueTesting;
 import io.weft.poller.testkit.Recorder;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterEach;
@@ -30,8 +31,14 @@ abstract class PollerContract {
 
     @BeforeEach
     void openPoller() throws IOException {
-        poller = Pollers.open(backend, PollerConfig.defaults());
+        KqueueTesting.assumeRuns(backend);
+        poller = Pollers.open(backend, config());
         assertEquals(backend, poller.backend());
+    }
+
+    /** The default configuration on {@link #backend} (with the libkqueue the tests were given). */
+    PollerConfig config() {
+        return KqueueTesting.config(backend);
     }
 
     @AfterEach

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** One-shot readiness waits fire with the caller's token and the events that happened. */
-@BothBackends
+@EveryBackend
 @ExtendWith(LeakCheck.class)
 class ReadinessContractTest extends PollerContract {
 

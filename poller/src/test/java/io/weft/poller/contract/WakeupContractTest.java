@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.poller.Events;
 import io.weft.poller.Poller;
-import io.weft.poller.PollerConfig;
 import io.weft.poller.Pollers;
 import io.weft.poller.sys.Errno;
 import io.weft.poller.sys.ErrnoException;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** wakeup() from other threads: wakes a blocked poll(-1), and a burst of them costs one wake-up. */
-@BothBackends
+@EveryBackend
 @ExtendWith(LeakCheck.class)
 class WakeupContractTest extends PollerContract {
     /** The token of the pipe a fallback writes when wakeup() failed to wake the owner. */
@@ -74,7 +73,7 @@ class WakeupContractTest extends PollerContract {
         // A poller of our own, to learn which eventfd (if any) it signals with.
         Map<Integer, String> before = LeakCheck.Snapshot.openDescriptors();
         Recorder r = new Recorder();
-        try (Poller p = Pollers.open(backend, PollerConfig.defaults())) {
+        try (Poller p = Pollers.open(backend, config())) {
             List<Integer> eventfds = new ArrayList<>();
             LeakCheck.Snapshot.openDescriptors().forEach((fd, target) -> {
                 if (!before.containsKey(fd) && target.equals("anon_inode:[eventfd]")) eventfds.add(fd);
@@ -110,7 +109,7 @@ class WakeupContractTest extends PollerContract {
     @Test
     void wakeupsRacingCloseNeverWriteAReusedDescriptor() throws Exception {
         for (int round = 0; round < 5; round++) {
-            Poller p = Pollers.open(backend, PollerConfig.defaults());
+            Poller p = Pollers.open(backend, config());
             AtomicBoolean stop = new AtomicBoolean();
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             AtomicLong calls = new AtomicLong();

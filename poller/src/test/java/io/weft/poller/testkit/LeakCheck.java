@@ -73,6 +73,16 @@ public final class LeakCheck implements BeforeAllCallback, AfterEachCallback, Af
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("could not start the scheduler's shared carrier", e);
         }
+        // libkqueue makes a process-wide epoll instance on its first kqueue() (to learn of
+        // closed kqueues) and keeps it: make it now, when the kqueue tests were enabled.
+        if (KqueueTesting.library() != null && KqueueTesting.runs(io.weft.poller.Backend.KQUEUE)) {
+            try {
+                io.weft.poller.Pollers.open(io.weft.poller.Backend.KQUEUE,
+                        KqueueTesting.config(io.weft.poller.Backend.KQUEUE)).close();
+            } catch (IOException e) {
+                // the kqueue tests themselves will say what is wrong with the library
+            }
+        }
         // The JDK's socket dispatcher keeps one socket for the life of the process (its
         // "pre-close" descriptor), made when the first JDK socket is: make it now.
         try (java.net.ServerSocket warmUp = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -140,9 +150,16 @@ public final class LeakCheck implements BeforeAllCallback, AfterEachCallback, Af
                     NativeMemory.liveBytes() - IoBuffers.idleBytes(), openDescriptors());
         }
 
-        /** fd number to link target, for sockets, pipes and anonymous inodes only. */
+        /**
+         * fd number to link target, for sockets, pipes and anonymous inodes only. Empty where
+         * there is no {@code /proc/self/fd} (macOS, FreeBSD without linprocfs): there only
+         * native memory is checked.
+         */
         public static Map<Integer, String> openDescriptors() {
             Map<Integer, String> fds = new TreeMap<>();
+            if (!Files.isDirectory(PROC_FD)) {
+                return fds;
+            }
             try (DirectoryStream<Path> dir = Files.newDirectoryStream(PROC_FD)) {
                 for (Path p : dir) {
                     String target;

@@ -8,9 +8,12 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Runs every test of the class once on epoll and once on io_uring ({@link PollerContract#backend}). */
+/**
+ * Runs every test of the class once per backend ({@link PollerContract#backend}); a backend
+ * that cannot run here skips, saying how to enable it ({@code KqueueTesting}).
+ */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @ParameterizedClass(name = "[{index}] {0}")
-@EnumSource(value = Backend.class, names = {"EPOLL", "IO_URING"})
-public @interface BothBackends {}
+@EnumSource(value = Backend.class, names = {"EPOLL", "IO_URING", "KQUEUE"})
+public @interface EveryBackend {}
