@@ -79,7 +79,7 @@ final class SocketWaits {
      * spuriously (an EAGAIN io_uring gives back, or weft.faults injects, with data queued);
      * then the wait must not count, or an interrupt that the JDK ignores closes the socket.
      */
-    private static boolean readyNow(SocketFd socket, int event) {
+    static boolean readyNow(SocketFd socket, int event) {
         try (Arena arena = Arena.ofConfined()) {
             // struct pollfd {int fd; short events; short revents;}
             MemorySegment pfd = arena.allocate(8);

@@ -110,7 +110,7 @@ final class Transfers {
             if (op.timedOut()) {
                 throw new SocketTimeoutException("Read timed out");
             }
-            if (op.interrupted() || socket.isClosed()) {
+            if (socket.isClosed() || (op.interrupted() && !interruptedButReady(Events.IN))) {
                 throw readFailure(r, op.interrupted());
             }
             // Answers that mean "nothing was received, ask again"; none of them may reach the
@@ -120,7 +120,8 @@ final class Transfers {
                 case Errno.EINTR -> { }
                 case Errno.ENOBUFS -> Thread.yield(); // the carrier's buffers were all in use within one reap
                 case Errno.ECANCELED -> {
-                    if (!op.cancelledSpuriously()) throw readFailure(r, false);
+                    // Nobody asked, or an interrupt did but the socket is ready (above): again.
+                    if (!op.cancelledSpuriously() && !op.interrupted()) throw readFailure(r, false);
                 }
                 default -> throw readFailure(r, false);
             }
@@ -149,6 +150,18 @@ final class Transfers {
         } finally {
             IoBuffers.give(buf);
         }
+    }
+
+    /**
+     * Completion mode: an interrupt cancelled the operation, but the socket is ready for it.
+     * The JDK's virtual threads give up a socket call on an interrupt only when they had to
+     * wait; an operation that could complete at once completes before the cancel reaches it,
+     * unless it failed first (a spurious EAGAIN or cancel: weft.faults injects them). Then it
+     * is run again (the interrupt status stays set; the next one wins the same way) rather
+     * than closing the socket for an interrupt the JDK would have ignored.
+     */
+    private boolean interruptedButReady(int event) {
+        return SocketWaits.readyNow(socket, event);
     }
 
     /**
@@ -253,7 +266,7 @@ final class Transfers {
             if (r >= 0) {
                 return r;
             }
-            if (op.interrupted() || socket.isClosed()) {
+            if (socket.isClosed() || (op.interrupted() && !interruptedButReady(Events.OUT))) {
                 throw writeFailure(r, op.interrupted());
             }
             // Answers that mean "nothing was sent, send again" (weft.faults injects each).
@@ -262,7 +275,7 @@ final class Transfers {
                 case Errno.EINTR -> { }
                 case Errno.ENOBUFS -> Thread.yield();
                 case Errno.ECANCELED -> {
-                    if (!op.cancelledSpuriously()) throw writeFailure(r, false);
+                    if (!op.cancelledSpuriously() && !op.interrupted()) throw writeFailure(r, false);
                 }
                 default -> throw writeFailure(r, false);
             }
