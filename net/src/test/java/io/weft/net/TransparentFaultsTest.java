@@ -99,6 +99,10 @@ class TransparentFaultsTest {
                 "send:EINTR", "send:short")) {
             assertTrue(injected.getOrDefault(fault, 0L) > 0, fault + " was not injected: " + injected);
         }
+        if (fixture.backend != null && fixture.mode == NetMode.READINESS) {
+            // Weft's readiness waits (platform threads wait in poll(2), which has no such answer).
+            assertTrue(injected.getOrDefault("poll:ECANCELED", 0L) > 0, "poll:ECANCELED was not injected: " + injected);
+        }
     }
 
     /** 100 connections through one listener, each with a round trip. */

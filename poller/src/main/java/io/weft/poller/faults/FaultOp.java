@@ -19,8 +19,13 @@ public enum FaultOp {
     ACCEPT(EnumSet.of(Fault.EAGAIN, Fault.EINTR, Fault.ENOBUFS, Fault.ECANCELED, Fault.ECONNABORTED)),
     /** {@code connect(2)} and io_uring {@code CONNECT}. */
     CONNECT(EnumSet.of(Fault.EAGAIN, Fault.EINTR, Fault.ENOBUFS, Fault.ECANCELED)),
-    /** The wait for events: {@code epoll_wait(2)}, {@code poll(2)}, {@code io_uring_enter(2)}. */
-    POLL(EnumSet.of(Fault.EINTR));
+    /**
+     * Waiting for events: {@code EINTR} fails the wait itself ({@code epoll_wait(2)},
+     * {@code poll(2)}, the waiting {@code io_uring_enter(2)}); {@code ECANCELED} ends one
+     * readiness wait (an io_uring {@code POLL_ADD}, an epoll event) with {@code -ECANCELED}
+     * instead of the events, as the kernel cancels a poll request on its own.
+     */
+    POLL(EnumSet.of(Fault.EINTR, Fault.ECANCELED));
 
     private final Set<Fault> possible;
 

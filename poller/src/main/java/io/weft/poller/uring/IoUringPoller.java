@@ -52,8 +52,9 @@ import java.util.StringJoiner;
  *
  * <h2>Injected faults</h2>
  * With the test-only {@code weft.faults} switch ({@link Faults}), a queued {@code RECV},
- * {@code SEND}, {@code ACCEPT} or {@code CONNECT} may be made to fail or fall short: see
- * {@link #injectFault}. Off, it costs nothing: every check is on the constant
+ * {@code SEND}, {@code ACCEPT} or {@code CONNECT} may be made to fail or fall short (see
+ * {@link #injectFault}), a readiness wait end with {@code -ECANCELED}, a wait be cut short
+ * as by {@code EINTR}. Off, it costs nothing: every check is on the constant
  * {@link Faults#ENABLED}.
  *
  * <p>Owner thread only (the thread that opened it: the ring is {@code SINGLE_ISSUER}),
@@ -551,7 +552,7 @@ public final class IoUringPoller implements CompletionPoller {
 
     /** One io_uring_enter: submits what is queued and waits up to {@code timeoutNanos} (see poll). */
     private void enterAndWait(long timeoutNanos) throws ErrnoException {
-        if (Faults.ENABLED && timeoutNanos != 0 && Faults.draw(FaultOp.POLL) != null) {
+        if (Faults.ENABLED && timeoutNanos != 0 && Faults.draw(FaultOp.POLL) == Fault.EINTR) {
             return; // an injected EINTR before the wait: poll reaps what is there and waits again
         }
         ring.publish();
@@ -604,6 +605,9 @@ public final class IoUringPoller implements CompletionPoller {
                         if (waits.generation(slot) == generation) {
                             long token = waits.remove(slot);
                             if (token != NO_TOKEN) {
+                                if (Faults.ENABLED && Faults.draw(FaultOp.POLL) == Fault.ECANCELED) {
+                                    res = -Errno.ECANCELED; // the kernel cancelled the poll; nothing was consumed
+                                }
                                 handler.onCompletion(token, res, 0);
                                 delivered++;
                             }
