@@ -207,7 +207,7 @@ public final class EpollPoller implements Poller {
 
     /** {@code events}, or -ECANCELED when weft.faults cancels this wait (as io_uring may cancel a poll). */
     private static int faulted(int events) {
-        return Faults.ENABLED && Faults.draw(FaultOp.POLL) == Fault.ECANCELED ? -Errno.ECANCELED : events;
+        return Faults.ENABLED && Faults.draw(FaultOp.POLL, Fault.ECANCELED) != null ? -Errno.ECANCELED : events;
     }
 
     private static int toMillis(long nanos) {

@@ -50,6 +50,17 @@ public final class FaultPlan {
 
     /** The fault for the next call of {@code op}, or null for none; counts what it injects. */
     public Fault draw(FaultOp op) {
+        return draw(op, null);
+    }
+
+    /**
+     * {@link #draw(FaultOp)} for a call that can only fail with {@code only} (null: any of the
+     * operation's faults). The others, drawn at their rates, are not injected and not counted,
+     * so every call site of an operation sees each of its faults at the rate the spec gives:
+     * {@code poll}'s {@code EINTR} applies to waiting calls, its {@code ECANCELED} to readiness
+     * completions.
+     */
+    public Fault draw(FaultOp op, Fault only) {
         double[] c = cumulative[op.ordinal()];
         if (c.length == 0) {
             return null;
@@ -59,6 +70,9 @@ public final class FaultPlan {
         for (int i = 0; i < c.length; i++) {
             if (u < c[i]) {
                 Fault f = choices[op.ordinal()][i];
+                if (only != null && f != only) {
+                    return null;
+                }
                 injected.incrementAndGet(op.ordinal() * KINDS + f.ordinal());
                 return f;
             }

@@ -66,6 +66,11 @@ public final class Faults {
         return PLAN.draw(op);
     }
 
+    /** The fault for this call of {@code op} if it is {@code only}, else null ({@link FaultPlan#draw(FaultOp, Fault)}). */
+    public static Fault draw(FaultOp op, Fault only) {
+        return PLAN.draw(op, only);
+    }
+
     /** A short length for a transfer of {@code count} bytes ({@link FaultPlan#shorter}). */
     public static long shorter(long count) {
         return PLAN.shorter(count);

@@ -191,7 +191,7 @@ public final class Libc {
     }
 
     public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
-        if (Faults.ENABLED && Faults.draw(FaultOp.POLL) == Fault.EINTR) {
+        if (Faults.ENABLED && Faults.draw(FaultOp.POLL, Fault.EINTR) != null) {
             return -Errno.EINTR; // a signal before anything was ready: the caller waits again
         }
         MemorySegment s = state();
@@ -364,7 +364,7 @@ public final class Libc {
 
     /** {@code poll(2)} on {@code nfds} {@code struct pollfd}s; the number ready, or {@code -errno}. */
     public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
-        if (Faults.ENABLED && Faults.draw(FaultOp.POLL) == Fault.EINTR) {
+        if (Faults.ENABLED && Faults.draw(FaultOp.POLL, Fault.EINTR) != null) {
             return -Errno.EINTR;
         }
         MemorySegment s = state();

@@ -552,7 +552,7 @@ public final class IoUringPoller implements CompletionPoller {
 
     /** One io_uring_enter: submits what is queued and waits up to {@code timeoutNanos} (see poll). */
     private void enterAndWait(long timeoutNanos) throws ErrnoException {
-        if (Faults.ENABLED && timeoutNanos != 0 && Faults.draw(FaultOp.POLL) == Fault.EINTR) {
+        if (Faults.ENABLED && timeoutNanos != 0 && Faults.draw(FaultOp.POLL, Fault.EINTR) != null) {
             return; // an injected EINTR before the wait: poll reaps what is there and waits again
         }
         ring.publish();
@@ -605,7 +605,7 @@ public final class IoUringPoller implements CompletionPoller {
                         if (waits.generation(slot) == generation) {
                             long token = waits.remove(slot);
                             if (token != NO_TOKEN) {
-                                if (Faults.ENABLED && Faults.draw(FaultOp.POLL) == Fault.ECANCELED) {
+                                if (Faults.ENABLED && Faults.draw(FaultOp.POLL, Fault.ECANCELED) != null) {
                                     res = -Errno.ECANCELED; // the kernel cancelled the poll; nothing was consumed
                                 }
                                 handler.onCompletion(token, res, 0);

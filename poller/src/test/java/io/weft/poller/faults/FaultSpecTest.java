@@ -74,6 +74,22 @@ class FaultSpecTest {
     }
 
     @Test
+    void aCallSiteThatCanGetOnlyOneFaultGetsItAtItsRateAndCountsOnlyIt() {
+        FaultPlan plan = new FaultPlan(FaultSpec.parse("poll:EINTR:0.1,poll:ECANCELED:0.2"));
+        int calls = 100_000;
+        int eintr = 0;
+        for (int i = 0; i < calls; i++) {
+            Fault f = plan.draw(FaultOp.POLL, Fault.EINTR);
+            if (f != null) {
+                assertEquals(Fault.EINTR, f);
+                eintr++;
+            }
+        }
+        assertEquals(0.1, eintr / (double) calls, 0.01);
+        assertEquals(java.util.Map.of("poll:EINTR", (long) eintr), plan.injected(), "ECANCELED drawn here is not injected");
+    }
+
+    @Test
     void shortLengthsSpanOneToOneLessThanAsked() {
         FaultPlan plan = new FaultPlan(FaultSpec.parse("send:short:1"));
         boolean sawOne = false;
