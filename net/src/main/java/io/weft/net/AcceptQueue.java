@@ -50,10 +50,20 @@ final class AcceptQueue {
         }
     }
 
-    /** From the stream: the accept failed with {@code -errno} (not a cancel): the next acceptor reports it. */
+    /**
+     * From the stream: the accept failed with {@code -errno}: the next acceptor reports it,
+     * unless it is one of the failures that leave the listener as it was (a cancel, a
+     * signal, memory or a connection that went away before it was taken). Those end only this
+     * stream; {@link #streamEnded} then has an acceptor start another, as the JDK's accept
+     * loops on them. Found by weft.faults: EAGAIN or ENOBUFS used to reach accept() as a
+     * SocketException.
+     */
     void failed(int result) {
-        if (result == -Errno.ECANCELED) {
-            return;
+        switch (-result) {
+            case Errno.ECANCELED, Errno.EAGAIN, Errno.EINTR, Errno.ENOBUFS, Errno.ECONNABORTED -> {
+                return;
+            }
+            default -> { }
         }
         lock.lock();
         try {

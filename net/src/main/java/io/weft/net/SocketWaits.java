@@ -1,10 +1,15 @@
 package io.weft.net;
 
 import io.weft.poller.Events;
+import io.weft.poller.sys.Errno;
+import io.weft.poller.sys.Libc;
 import io.weft.scheduler.WaitResult;
 import io.weft.scheduler.WeftScheduler;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 
@@ -47,6 +52,9 @@ final class SocketWaits {
                         throw new SocketException("Socket closed");
                     case INTERRUPTED:
                         if (Thread.currentThread().isVirtual()) {
+                            if (readyNow(socket, event)) {
+                                return;
+                            }
                             throw new InterruptedIOException();
                         }
                         Thread.interrupted(); // clear it to wait on; restored below
@@ -60,6 +68,28 @@ final class SocketWaits {
             if (keepInterrupt) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Whether {@code socket} is ready for {@code event} at once ({@code poll(2)}, no wait).
+     * Asked before an interrupted virtual thread gives up its wait: the JDK's socket only
+     * waits when its call found nothing to do, so with data queued its read returns the data
+     * even with the interrupt status set. The call that sent us here may have failed
+     * spuriously (an EAGAIN io_uring gives back, or weft.faults injects, with data queued);
+     * then the wait must not count, or an interrupt that the JDK ignores closes the socket.
+     */
+    static boolean readyNow(SocketFd socket, int event) {
+        try (Arena arena = Arena.ofConfined()) {
+            // struct pollfd {int fd; short events; short revents;}
+            MemorySegment pfd = arena.allocate(8);
+            pfd.set(ValueLayout.JAVA_INT, 0, socket.fd);
+            pfd.set(ValueLayout.JAVA_SHORT, 4, (short) (event == Events.IN ? Events.IN | Events.RDHUP : Events.OUT));
+            int r;
+            do {
+                r = Libc.poll(pfd, 1, 0);
+            } while (r == -Errno.EINTR);
+            return r > 0;
         }
     }
 

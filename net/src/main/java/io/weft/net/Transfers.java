@@ -107,14 +107,24 @@ final class Transfers {
             if (r == 0) {
                 return -1;
             }
-            if (r == -Errno.ENOBUFS) {
-                Thread.yield(); // the carrier's buffers were all in use within one reap: retry
-                continue;
-            }
             if (op.timedOut()) {
                 throw new SocketTimeoutException("Read timed out");
             }
-            throw readFailure(r, op.interrupted());
+            if (socket.isClosed() || (op.interrupted() && !interruptedButReady(Events.IN))) {
+                throw readFailure(r, op.interrupted());
+            }
+            // Answers that mean "nothing was received, ask again"; none of them may reach the
+            // reader (weft.faults injects each of them).
+            switch (-r) {
+                case Errno.EAGAIN -> SocketWaits.await(socket, Events.IN, deadline, "Read timed out");
+                case Errno.EINTR -> { }
+                case Errno.ENOBUFS -> Thread.yield(); // the carrier's buffers were all in use within one reap
+                case Errno.ECANCELED -> {
+                    // Nobody asked, or an interrupt did but the socket is ready (above): again.
+                    if (!op.cancelledSpuriously() && !op.interrupted()) throw readFailure(r, false);
+                }
+                default -> throw readFailure(r, false);
+            }
         }
     }
 
@@ -133,13 +143,42 @@ final class Transfers {
                 }
                 if (n == -Errno.EAGAIN) {
                     SocketWaits.await(socket, Events.IN, deadline, "Read timed out");
-                } else if (n != -Errno.EINTR) {
+                } else if (!retryable((int) n)) {
                     throw readFailure((int) n, false);
                 }
             }
         } finally {
             IoBuffers.give(buf);
         }
+    }
+
+    /**
+     * Completion mode: an interrupt cancelled the operation, but the socket is ready for it.
+     * The JDK's virtual threads give up a socket call on an interrupt only when they had to
+     * wait; an operation that could complete at once completes before the cancel reaches it,
+     * unless it failed first (a spurious EAGAIN or cancel: weft.faults injects them). Then it
+     * is run again (the interrupt status stays set; the next one wins the same way) rather
+     * than closing the socket for an interrupt the JDK would have ignored.
+     */
+    private boolean interruptedButReady(int event) {
+        return SocketWaits.readyNow(socket, event);
+    }
+
+    /**
+     * Readiness mode: whether a system call that failed with {@code result} did nothing and is
+     * simply made again. {@code EINTR}; {@code ENOBUFS}, after letting other threads run
+     * (memory comes back as they finish); {@code ECANCELED}, which a socket call never
+     * asks for here, unless the socket was closed meanwhile.
+     */
+    private boolean retryable(int result) {
+        if (result == -Errno.EINTR) {
+            return true;
+        }
+        if (socket.isClosed() || (result != -Errno.ENOBUFS && result != -Errno.ECANCELED)) {
+            return false;
+        }
+        Thread.yield();
+        return true;
     }
 
     private IOException readFailure(int result, boolean interrupted) {
@@ -212,7 +251,7 @@ final class Transfers {
             if (r > 0) {
                 return (int) r;
             }
-            if (r != -Errno.EAGAIN && r != -Errno.EINTR) {
+            if (r != -Errno.EAGAIN && !retryable((int) r)) {
                 throw writeFailure((int) r, false);
             }
         }
@@ -221,12 +260,26 @@ final class Transfers {
 
     /** One send of up to {@code n} bytes; the count sent (maybe fewer: the caller loops). */
     private int sendOnRing(MemorySegment buf, int n) throws IOException {
-        SendOperation op = new SendOperation(socket, buf.asSlice(0, n));
-        int r = writeOp.run(op, 0);
-        if (r >= 0) {
-            return r;
+        for (;;) {
+            SendOperation op = new SendOperation(socket, buf.asSlice(0, n));
+            int r = writeOp.run(op, 0);
+            if (r >= 0) {
+                return r;
+            }
+            if (socket.isClosed() || (op.interrupted() && !interruptedButReady(Events.OUT))) {
+                throw writeFailure(r, op.interrupted());
+            }
+            // Answers that mean "nothing was sent, send again" (weft.faults injects each).
+            switch (-r) {
+                case Errno.EAGAIN -> SocketWaits.await(socket, Events.OUT, 0, "Write timed out");
+                case Errno.EINTR -> { }
+                case Errno.ENOBUFS -> Thread.yield();
+                case Errno.ECANCELED -> {
+                    if (!op.cancelledSpuriously() && !op.interrupted()) throw writeFailure(r, false);
+                }
+                default -> throw writeFailure(r, false);
+            }
         }
-        throw writeFailure(r, op.interrupted());
     }
 
     private int sendReady(MemorySegment buf, int n) throws IOException {
@@ -237,7 +290,7 @@ final class Transfers {
             }
             if (r == -Errno.EAGAIN) {
                 SocketWaits.await(socket, Events.OUT, 0, "Write timed out");
-            } else if (r != -Errno.EINTR) {
+            } else if (!retryable((int) r)) {
                 throw writeFailure((int) r, false);
             }
         }

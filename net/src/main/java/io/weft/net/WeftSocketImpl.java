@@ -227,10 +227,11 @@ final class WeftSocketImpl extends SocketImpl {
                 }
                 if (fd == -Errno.EAGAIN) {
                     SocketWaits.await(s, Events.IN, deadline, "Accept timed out");
+                } else if (s.isClosed()) {
+                    throw new SocketException("Socket closed");
+                } else if (fd == -Errno.ENOBUFS || fd == -Errno.ECANCELED) {
+                    Thread.yield(); // short of memory, or a cancel nobody asked for: try again
                 } else if (fd != -Errno.EINTR && fd != -Errno.ECONNABORTED) {
-                    if (s.isClosed()) {
-                        throw new SocketException("Socket closed");
-                    }
                     throw new SocketException(Libc.strerror(-fd) + " (accept)");
                 }
             }

@@ -39,6 +39,7 @@ public final class Pollers {
      * @throws BackendUnavailableException if that backend cannot run here, saying why
      */
     public static Poller open(Backend backend, PollerConfig config) throws IOException {
+        io.weft.poller.faults.Faults.check(); // a bad weft.faults spec fails here, naming the bad part
         return switch (backend) {
             case IO_URING -> IoUringPoller.open(config);
             case EPOLL -> EpollPoller.open(config);

@@ -75,8 +75,12 @@ final class IoWait implements Completable {
     /** The poller's completion: the wait is no longer armed and its token is already freed. */
     @Override
     public void complete(Carrier c, int result, int flags) {
-        // -ECANCELED only comes from the poller closing under the wait.
-        if (result == -Errno.ECANCELED) {
+        // -ECANCELED from a poller that is closing: the carrier is going away, the wait with
+        // it. From an open one it is the kernel's own cancel of the poll (io_uring may), which
+        // says nothing about the socket: READY, so the waiter makes its call again and waits
+        // again if it must. (Any other error is READY too: the call itself then reports it.)
+        // weft.faults' poll:ECANCELED found this answer reported as "Socket closed".
+        if (result == -Errno.ECANCELED && !c.poller().isOpen()) {
             onPollerClosed();
         } else {
             onReady();

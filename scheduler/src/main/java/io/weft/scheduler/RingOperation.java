@@ -24,6 +24,8 @@ public abstract class RingOperation extends RingWork {
     private int flags;
     private boolean interrupted;
     private boolean timeoutSet;
+    /** {@link System#nanoTime()} at which the linked timeout expires, when {@code timeoutSet}. */
+    private long deadline;
 
     /**
      * Runs the operation and returns its result ({@code -errno} on failure; {@code -ECANCELED}
@@ -43,6 +45,9 @@ public abstract class RingOperation extends RingWork {
         thread = Thread.currentThread();
         Carrier c = enqueue();
         if (timeoutNanos > 0) {
+            // Before the submission, so the kernel's timer (armed later, on the same monotonic
+            // clock) cannot expire before it.
+            deadline = System.nanoTime() + timeoutNanos;
             ((CompletionPoller) c.poller()).linkTimeout(timeoutNanos, WaitTable.NO_ENTRY);
             timeoutSet = true;
         }
@@ -88,9 +93,23 @@ public abstract class RingOperation extends RingWork {
         return flags;
     }
 
-    /** Whether the operation ended because its timeout expired. */
+    /**
+     * Whether the operation ended because its timeout expired: cancelled, not by us, and the
+     * time is up. The last condition tells a timeout from an {@code -ECANCELED} nobody asked
+     * for (the kernel may cancel an operation on its own, e.g. when the task that queued it
+     * exits; weft.faults injects them), which the caller should just run again.
+     */
     public final boolean timedOut() {
-        return timeoutSet && result == -Errno.ECANCELED && !cancelRequested() && !interrupted;
+        return timeoutSet && result == -Errno.ECANCELED && !cancelRequested() && !interrupted
+                && System.nanoTime() - deadline >= 0;
+    }
+
+    /**
+     * Whether the operation was cancelled though nobody asked: not by {@link #cancel}, an
+     * interrupt or its timeout. The operation did nothing; running it again is correct.
+     */
+    public final boolean cancelledSpuriously() {
+        return result == -Errno.ECANCELED && !cancelRequested() && !interrupted && !timedOut();
     }
 
     /** Whether an interrupt of the running thread cancelled the operation. */

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
  * one shows where the rows part ways, as a diff. It runs last ({@link SameResultsLast}) and
  * runs itself whatever rows have not run, so it is also correct alone.
  *
- * <p>All outcomes are written to {@code target/conformance/outcomes.txt}.
+ * <p>All outcomes are written to {@code target/conformance/outcomes.txt}
+ * ({@code outcomes-under-faults.txt} in the run with {@code weft.faults}).
  */
 @ConformanceSuite
 class SameResultsTest {
@@ -69,12 +70,17 @@ class SameResultsTest {
             }
         }
 
-        Path out = Path.of("target", "conformance", "outcomes.txt");
+        // Kept apart from the run without faults, to compare the two files.
+        Path out = Path.of("target", "conformance",
+                System.getProperty("weft.faults") == null ? "outcomes.txt" : "outcomes-under-faults.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, all);
         String summary = cases.size() + " cases, " + compared + " rows compared with their JDK reference, " + differing
                 + " rows in " + differences.differingCases() + " cases differ; all outcomes in " + out.toAbsolutePath();
         System.out.println(summary);
+        if (io.weft.poller.faults.Faults.ENABLED) {
+            System.out.println(io.weft.poller.faults.Faults.report());
+        }
         if (!notCompared.isEmpty()) {
             System.out.println("not compared (skipped):\n  " + String.join("\n  ", notCompared));
         }

@@ -15,6 +15,9 @@ import io.weft.poller.CompletionHandler;
 import io.weft.poller.Events;
 import io.weft.poller.Poller;
 import io.weft.poller.PollerConfig;
+import io.weft.poller.faults.FaultOp;
+import io.weft.poller.faults.FaultOp.Fault;
+import io.weft.poller.faults.Faults;
 import io.weft.poller.internal.ReadinessTable;
 import io.weft.poller.internal.WakeupSignal;
 import io.weft.poller.sys.Errno;
@@ -192,14 +195,19 @@ public final class EpollPoller implements Poller {
         }
         int delivered = 0;
         if (reader != NO_TOKEN) {
-            handler.onCompletion(reader, ready & READ_EVENTS, 0);
+            handler.onCompletion(reader, faulted(ready & READ_EVENTS), 0);
             delivered++;
         }
         if (writer != NO_TOKEN) {
-            handler.onCompletion(writer, ready & WRITE_EVENTS, 0);
+            handler.onCompletion(writer, faulted(ready & WRITE_EVENTS), 0);
             delivered++;
         }
         return delivered;
+    }
+
+    /** {@code events}, or -ECANCELED when weft.faults cancels this wait (as io_uring may cancel a poll). */
+    private static int faulted(int events) {
+        return Faults.ENABLED && Faults.draw(FaultOp.POLL, Fault.ECANCELED) != null ? -Errno.ECANCELED : events;
     }
 
     private static int toMillis(long nanos) {

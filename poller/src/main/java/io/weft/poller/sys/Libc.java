@@ -4,6 +4,9 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.weft.poller.faults.FaultOp;
+import io.weft.poller.faults.FaultOp.Fault;
+import io.weft.poller.faults.Faults;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -20,6 +23,13 @@ import java.lang.invoke.VarHandle;
  * <p>Every method follows the kernel's convention: a result {@code >= 0} is success and a
  * negative result is {@code -errno}. Hot paths branch on the sign without an exception;
  * {@link ErrnoException#check} turns a failure into an exception that names the call.
+ *
+ * <p>{@code recv}, {@code send}, {@code accept4}, {@code connect}, {@code poll} and
+ * {@code epoll_wait} obey the test-only fault switch ({@link Faults}, {@code weft.faults}): an
+ * injected errno is returned without making the call (nothing was transferred, as when the
+ * kernel fails it), except {@code connect}'s {@code EINTR}, which the kernel reports after the
+ * connection was started; a short transfer makes the call with a smaller count, so the bytes
+ * not transferred stay in the socket or the caller's buffer.
  *
  * <p>All methods may be called from any thread. Pointers are passed as {@link MemorySegment}s
  * (native ones, or {@link MemorySegment#NULL}).
@@ -195,6 +205,9 @@ public final class Libc {
     }
 
     public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        if (Faults.ENABLED && Faults.draw(FaultOp.POLL, Fault.EINTR) != null) {
+            return -Errno.EINTR; // a signal before anything was ready: the caller waits again
+        }
         MemorySegment s = state();
         try {
             return result((int) EPOLL_WAIT.invokeExact(s, epfd, events, maxEvents, timeoutMillis), s);
@@ -250,6 +263,10 @@ public final class Libc {
     }
 
     public static int accept4(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
+        if (Faults.ENABLED) {
+            int e = injected(FaultOp.ACCEPT);
+            if (e != 0) return -e; // the connection stays in the backlog
+        }
         MemorySegment s = state();
         try {
             return result((int) ACCEPT4.invokeExact(s, fd, addr, addrLen, flags), s);
@@ -259,9 +276,16 @@ public final class Libc {
     }
 
     public static int connect(int fd, MemorySegment addr, int addrLen) {
+        int fault = Faults.ENABLED ? injected(FaultOp.CONNECT) : 0;
+        if (fault != 0 && fault != Errno.EINTR) {
+            return -fault; // not started: the caller may try again
+        }
         MemorySegment s = state();
         try {
-            return result((int) CONNECT.invokeExact(s, fd, addr, addrLen), s);
+            int r = result((int) CONNECT.invokeExact(s, fd, addr, addrLen), s);
+            // EINTR as a blocking connect interrupted by a signal reports it: the connection
+            // goes on being made in the background.
+            return fault == Errno.EINTR && (r == 0 || r == -Errno.EINPROGRESS) ? -Errno.EINTR : r;
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -287,6 +311,11 @@ public final class Libc {
 
     /** {@code recv(2)}: bytes received, 0 at end of stream, or {@code -errno}. */
     public static long recv(int fd, MemorySegment buf, long count, int flags) {
+        if (Faults.ENABLED) {
+            int e = injected(FaultOp.RECV);
+            if (e > 0) return -e;
+            if (e < 0) count = Faults.shorter(count); // the rest stays in the socket
+        }
         MemorySegment s = state();
         try {
             return result((long) RECV.invokeExact(s, fd, buf, count, flags), s);
@@ -297,6 +326,11 @@ public final class Libc {
 
     /** {@code send(2)}: bytes sent (maybe fewer than {@code count}), or {@code -errno}. */
     public static long send(int fd, MemorySegment buf, long count, int flags) {
+        if (Faults.ENABLED) {
+            int e = injected(FaultOp.SEND);
+            if (e > 0) return -e;
+            if (e < 0) count = Faults.shorter(count); // the caller sends the rest again
+        }
         MemorySegment s = state();
         try {
             return result((long) SEND.invokeExact(s, fd, buf, count, flags), s);
@@ -344,6 +378,9 @@ public final class Libc {
 
     /** {@code poll(2)} on {@code nfds} {@code struct pollfd}s; the number ready, or {@code -errno}. */
     public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
+        if (Faults.ENABLED && Faults.draw(FaultOp.POLL, Fault.EINTR) != null) {
+            return -Errno.EINTR;
+        }
         MemorySegment s = state();
         try {
             return result((int) POLL.invokeExact(s, fds, nfds, timeoutMillis), s);
@@ -360,6 +397,15 @@ public final class Libc {
         } catch (Throwable t) {
             throw unexpected(t);
         }
+    }
+
+    /**
+     * The fault switch's decision for one call of {@code op}: 0 for none, the errno to fail
+     * with, or -1 for a short transfer.
+     */
+    private static int injected(FaultOp op) {
+        Fault f = Faults.draw(op);
+        return f == null ? 0 : f == Fault.SHORT ? -1 : f.errno;
     }
 
     /** {@code calloc(3)}: zeroed memory, or {@link MemorySegment#NULL} when out of memory. */

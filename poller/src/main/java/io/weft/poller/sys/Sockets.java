@@ -59,6 +59,7 @@ public final class Sockets {
      * non-blocking. The family is in {@link #family}.
      */
     public static int streamSocket() throws ErrnoException {
+        io.weft.poller.faults.Faults.check(); // Weft's sockets work without a poller on platform threads
         int type = SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK;
         int fd = Libc.socket(AF_INET6, type, 0);
         if (fd == -EAFNOSUPPORT) {

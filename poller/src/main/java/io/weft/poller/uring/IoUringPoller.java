@@ -14,6 +14,9 @@ import io.weft.poller.CompletionHandler;
 import io.weft.poller.CompletionPoller;
 import io.weft.poller.Events;
 import io.weft.poller.PollerConfig;
+import io.weft.poller.faults.FaultOp;
+import io.weft.poller.faults.FaultOp.Fault;
+import io.weft.poller.faults.Faults;
 import io.weft.poller.internal.ReadinessTable;
 import io.weft.poller.internal.WakeupSignal;
 import io.weft.poller.sys.Errno;
@@ -23,6 +26,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -45,6 +49,13 @@ import java.util.StringJoiner;
  * Every submission counts one in {@code inflight} and every final completion (one without
  * {@link Completion#MORE}) one out. {@link #close} cancels everything and reaps until the
  * count is zero; only then does it free memory the kernel could write to.
+ *
+ * <h2>Injected faults</h2>
+ * With the test-only {@code weft.faults} switch ({@link Faults}), a queued {@code RECV},
+ * {@code SEND}, {@code ACCEPT} or {@code CONNECT} may be made to fail or fall short (see
+ * {@link #injectFault}), a readiness wait end with {@code -ECANCELED}, a wait be cut short
+ * as by {@code EINTR}. Off, it costs nothing: every check is on the constant
+ * {@link Faults#ENABLED}.
  *
  * <p>Owner thread only (the thread that opened it: the ring is {@code SINGLE_ISSUER}),
  * except {@link #wakeup()} and {@link #isOpen()}.
@@ -85,6 +96,8 @@ public final class IoUringPoller implements CompletionPoller {
     private boolean filesRegistered;
 
     private long inflight;
+    /** weft.faults only: caller tokens whose operation was replaced by a NOP, and the -errno to report. */
+    private final HashMap<Long, Integer> failedByFault = Faults.ENABLED ? new HashMap<>() : null;
     /** SQE index of the last caller operation claimed, while a LINK_TIMEOUT may follow it. */
     private int linkable = -1;
     private boolean polling;
@@ -229,6 +242,7 @@ public final class IoUringPoller implements CompletionPoller {
         if (multishot) {
             sqes.set(JAVA_SHORT, s + SQE_IOPRIO, ACCEPT_MULTISHOT);
         }
+        if (Faults.ENABLED) injectFault(s, FaultOp.ACCEPT, token);
     }
 
     @Override
@@ -236,6 +250,7 @@ public final class IoUringPoller implements CompletionPoller {
         long s = userOp(OP_CONNECT, fd, token);
         sqes.set(JAVA_LONG, s + SQE_ADDR, addr.address());
         sqes.set(JAVA_LONG, s + SQE_OFF, addr.byteSize()); // addr2: the address length
+        if (Faults.ENABLED) injectFault(s, FaultOp.CONNECT, token);
     }
 
     @Override
@@ -243,6 +258,7 @@ public final class IoUringPoller implements CompletionPoller {
         long s = userOp(OP_RECV, fd, token);
         buffer(s, buf);
         sqes.set(JAVA_INT, s + SQE_OP_FLAGS, msgFlags);
+        if (Faults.ENABLED) injectFault(s, FaultOp.RECV, token);
     }
 
     @Override
@@ -259,6 +275,7 @@ public final class IoUringPoller implements CompletionPoller {
         } else {
             sqes.set(JAVA_INT, s + SQE_LEN, ring.bufferSize());
         }
+        if (Faults.ENABLED) injectFault(s, FaultOp.RECV, token);
     }
 
     @Override
@@ -266,6 +283,7 @@ public final class IoUringPoller implements CompletionPoller {
         long s = userOp(OP_SEND, fd, token);
         buffer(s, buf);
         sqes.set(JAVA_INT, s + SQE_OP_FLAGS, msgFlags | MSG_NOSIGNAL);
+        if (Faults.ENABLED) injectFault(s, FaultOp.SEND, token);
     }
 
     @Override
@@ -363,6 +381,39 @@ public final class IoUringPoller implements CompletionPoller {
         sqes.set(JAVA_INT, s + SQE_FD, fd < 0 ? ~fd : fd);
         int flags = ASYNC_CANCEL_FD | ASYNC_CANCEL_ALL | (fd < 0 ? 1 << 3 /* FD_FIXED */ : 0);
         sqes.set(JAVA_INT, s + SQE_OP_FLAGS, flags);
+    }
+
+    /**
+     * weft.faults: maybe makes the caller's operation just filled in at SQE {@code s} fail or
+     * fall short, in ways the kernel itself can answer it.
+     * <ul>
+     *   <li>A failure turns the SQE into a {@code NOP} (same token, so a linked timeout still
+     *       follows it) whose completion {@link #reap} reports as {@code -errno}. The kernel
+     *       never touches the socket, so no byte and no connection is lost: what a receive that
+     *       failed with {@code -EAGAIN} or {@code -ENOBUFS} (empty buffer ring) leaves, or an
+     *       operation cancelled before it ran. A multishot accept ends there, without {@code MORE}.</li>
+     *   <li>A short transfer lowers the SQE's length: the kernel itself moves fewer bytes and
+     *       the rest stays in the socket (receive; with a buffer ring, the selected buffer is
+     *       filled only that far) or in the caller's buffer (send).</li>
+     * </ul>
+     */
+    private void injectFault(long s, FaultOp op, long token) {
+        Fault f = Faults.draw(op);
+        if (f == null) {
+            return;
+        }
+        if (f == Fault.SHORT) {
+            int len = sqes.get(JAVA_INT, s + SQE_LEN);
+            if (len > 1) { // 0 is a multishot receive's "whole buffer": left alone
+                sqes.set(JAVA_INT, s + SQE_LEN, (int) Faults.shorter(len));
+            }
+            return;
+        }
+        sqes.asSlice(s, SQE_SIZE).fill((byte) 0); // no buffer select, fixed file or flags a NOP would refuse
+        sqes.set(JAVA_LONG, s + SQE_USER_DATA, token);
+        sqes.set(JAVA_BYTE, s + SQE_OPCODE, (byte) OP_NOP);
+        sqes.set(JAVA_INT, s + SQE_FD, -1);
+        failedByFault.put(token, -f.errno);
     }
 
     /** Claims an SQE for a caller's operation and fills opcode, descriptor and token. */
@@ -501,6 +552,9 @@ public final class IoUringPoller implements CompletionPoller {
 
     /** One io_uring_enter: submits what is queued and waits up to {@code timeoutNanos} (see poll). */
     private void enterAndWait(long timeoutNanos) throws ErrnoException {
+        if (Faults.ENABLED && timeoutNanos != 0 && Faults.draw(FaultOp.POLL, Fault.EINTR) != null) {
+            return; // an injected EINTR before the wait: poll reaps what is there and waits again
+        }
         ring.publish();
         linkable = -1;
         int toSubmit = ring.unconsumed();
@@ -539,6 +593,10 @@ public final class IoUringPoller implements CompletionPoller {
                         inflight--;
                     }
                     if (userData >= 0) {
+                        if (Faults.ENABLED && !failedByFault.isEmpty()) {
+                            Integer injected = failedByFault.remove(userData);
+                            if (injected != null) res = injected;
+                        }
                         handler.onCompletion(userData, res, flags);
                         delivered++;
                     } else if ((userData & TAG_MASK) == TAG_READINESS) {
@@ -547,6 +605,9 @@ public final class IoUringPoller implements CompletionPoller {
                         if (waits.generation(slot) == generation) {
                             long token = waits.remove(slot);
                             if (token != NO_TOKEN) {
+                                if (Faults.ENABLED && Faults.draw(FaultOp.POLL, Fault.ECANCELED) != null) {
+                                    res = -Errno.ECANCELED; // the kernel cancelled the poll; nothing was consumed
+                                }
                                 handler.onCompletion(token, res, 0);
                                 delivered++;
                             }
