@@ -120,7 +120,7 @@ public final class Sockets {
      * close-on-exec, {@code O_NONBLOCK} if asked, and {@code SO_NOSIGPIPE} where that is how
      * SIGPIPE is avoided. {@code fd}, or {@code -errno} after closing it.
      */
-    private static int configure(int fd, boolean nonBlocking) {
+    static int configure(int fd, boolean nonBlocking) {
         int r = Libc.fcntl(fd, F_SETFD, FD_CLOEXEC);
         if (r >= 0 && nonBlocking) {
             r = Libc.fcntl(fd, F_GETFL, 0);
@@ -164,7 +164,11 @@ public final class Sockets {
         if (CONSTANTS.soDomain != UNSUPPORTED) {
             return intOption(fd, SOL_SOCKET, CONSTANTS.soDomain);
         }
-        // No SO_DOMAIN (macOS; FreeBSD before 13): an unbound socket's name still has its family.
+        return familyFromName(fd);
+    }
+
+    /** The family from getsockname: an unbound socket's name has it too (no SO_DOMAIN on macOS). */
+    static int familyFromName(int fd) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment addr = arena.allocate(SocketAddresses.MAX_SIZE);
             MemorySegment len = arena.allocateFrom(JAVA_INT, SocketAddresses.MAX_SIZE);
