@@ -78,11 +78,7 @@ final class SocketOptionCodes {
                 case SocketOptions.SO_REUSEPORT ->
                         Sockets.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, bit(value, "SO_REUSEPORT"));
                 case SocketOptions.IP_TOS -> {
-                    int tos = intValue(value, "IP_TOS");
-                    if (family == Sockets.AF_INET6) {
-                        Sockets.setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_TCLASS, tos);
-                    }
-                    Sockets.setIntOption(fd, Sockets.IPPROTO_IP, Sockets.IP_TOS, tos);
+                    Sockets.setTrafficClass(fd, family, intValue(value, "IP_TOS"));
                 }
                 default -> throw new SocketException("Unknown option " + opt);
             }

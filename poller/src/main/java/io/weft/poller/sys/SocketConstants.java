@@ -52,6 +52,13 @@ final class SocketConstants {
     /** Linux-only; read-only. */
     final int soIncomingNapiId;
 
+    /**
+     * The longest linger the kernel keeps: the BSDs store it in a {@code short} (struct socket's
+     * {@code so_linger}), macOS in clock ticks (hz 100), so 327 s there; Linux takes an int (the
+     * JDK caps it at 65535 before it gets here).
+     */
+    final int maxLingerSeconds;
+
     // socket.h: send/recv flags.
     final int msgDontwait;
     /** 0 on macOS: {@link #soNosigpipe} does its job there. */
@@ -90,6 +97,7 @@ final class SocketConstants {
         soRcvbuf = p.pick(      8,          0x1002,     0x1002);
         soError = p.pick(       4,          0x1007,     0x1007);
         soDomain = p.pick(      39,         UNSUPPORTED, UNSUPPORTED);
+        maxLingerSeconds = p.pick(65535,   327,        32767);
         soNosigpipe = p.pick(   UNSUPPORTED, 0x1022,    UNSUPPORTED);
         soIncomingNapiId = p.pick(56,       UNSUPPORTED, UNSUPPORTED);
 
@@ -125,6 +133,14 @@ final class SocketConstants {
      * the doubled value; the BSDs report what was set.
      */
     boolean reportsDoubledBufferSizes() {
+        return platform == OsPlatform.LINUX;
+    }
+
+    /**
+     * Whether an IPv6 socket takes {@code IPPROTO_IP} options (for its IPv4-mapped traffic):
+     * Linux does; XNU's and FreeBSD's ip6_ctloutput refuse any level but IPPROTO_IPV6 (EINVAL).
+     */
+    boolean ipv4OptionsOnIpv6Sockets() {
         return platform == OsPlatform.LINUX;
     }
 

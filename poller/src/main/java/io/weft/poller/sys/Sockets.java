@@ -226,12 +226,15 @@ public final class Sockets {
         }
     }
 
-    /** Sets {@code SO_LINGER}: a negative {@code seconds} turns it off. */
+    /**
+     * Sets {@code SO_LINGER}: a negative {@code seconds} turns it off; more than the kernel can
+     * keep is the most it can (327 s on macOS, see {@link SocketConstants#maxLingerSeconds}).
+     */
     public static void setLinger(int fd, int seconds) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment linger = arena.allocate(8); // struct linger {int l_onoff; int l_linger;}
             linger.set(JAVA_INT, 0, seconds >= 0 ? 1 : 0);
-            linger.set(JAVA_INT, 4, Math.max(seconds, 0));
+            linger.set(JAVA_INT, 4, Math.min(Math.max(seconds, 0), CONSTANTS.maxLingerSeconds));
             ErrnoException.check("setsockopt(SO_LINGER)", Libc.setsockopt(fd, SOL_SOCKET, SO_LINGER, linger, 8));
         }
     }
@@ -255,6 +258,21 @@ public final class Sockets {
     public static int bufferSize(int fd, int option) throws ErrnoException {
         int size = intOption(fd, SOL_SOCKET, option);
         return CONSTANTS.reportsDoubledBufferSizes() ? size / 2 : size;
+    }
+
+    /**
+     * Sets the IP type of service as the JDK does: {@code IP_TOS} on an IPv4 socket; on an IPv6
+     * socket {@code IPV6_TCLASS}, and on Linux {@code IP_TOS} as well for IPv4-mapped traffic
+     * (the BSDs refuse IPv4 options on an IPv6 socket).
+     */
+    public static void setTrafficClass(int fd, int family, int tos) throws ErrnoException {
+        if (family == AF_INET6) {
+            setIntOption(fd, IPPROTO_IPV6, IPV6_TCLASS, tos);
+            if (!CONSTANTS.ipv4OptionsOnIpv6Sockets()) {
+                return;
+            }
+        }
+        setIntOption(fd, IPPROTO_IP, IP_TOS, tos);
     }
 
     /** A new IPv4 TCP socket, close-on-exec, non-blocking if asked. */

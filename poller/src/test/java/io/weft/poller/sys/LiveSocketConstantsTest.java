@@ -116,7 +116,7 @@ class LiveSocketConstantsTest {
         assertEquals(0x20, Sockets.intOption(fd, Sockets.IPPROTO_IP, Sockets.IP_TOS), "IP_TOS");
         int v6 = keep(Sockets.streamSocket());
         if (Sockets.family(v6) == Sockets.AF_INET6) {
-            Sockets.setIntOption(v6, Sockets.IPPROTO_IPV6, Sockets.IPV6_TCLASS, 0x20);
+            Sockets.setTrafficClass(v6, Sockets.AF_INET6, 0x20);
             assertEquals(0x20, Sockets.intOption(v6, Sockets.IPPROTO_IPV6, Sockets.IPV6_TCLASS), "IPV6_TCLASS");
         }
     }

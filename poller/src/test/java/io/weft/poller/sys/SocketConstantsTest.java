@@ -53,6 +53,7 @@ class SocketConstantsTest {
         assertEquals(13, c.soLinger);
         assertEquals(15, c.soReuseport);
         assertEquals(39, c.soDomain);
+        assertEquals(65535, c.maxLingerSeconds);
         assertEquals(56, c.soIncomingNapiId);
         assertEquals(SocketConstants.UNSUPPORTED, c.soNosigpipe, "Linux has no SO_NOSIGPIPE: MSG_NOSIGNAL per send");
         // linux/in.h, linux/in6.h, netinet/tcp.h
@@ -70,6 +71,7 @@ class SocketConstantsTest {
         assertTrue(c.hasAccept4());
         assertTrue(c.hasSocketTypeFlags());
         assertTrue(c.reportsDoubledBufferSizes());
+        assertTrue(c.ipv4OptionsOnIpv6Sockets());
         assertFalse(c.sockaddrHasLength());
     }
 
@@ -90,6 +92,7 @@ class SocketConstantsTest {
         assertEquals(0x1002, c.soRcvbuf);
         assertEquals(0x1007, c.soError);
         assertEquals(0x1022, c.soNosigpipe);
+        assertEquals(327, c.maxLingerSeconds, "short so_linger in ticks, hz 100 (bsd/kern/uipc_socket.c)");
         assertEquals(SocketConstants.UNSUPPORTED, c.soDomain, "no SO_DOMAIN: getsockname");
         assertEquals(SocketConstants.UNSUPPORTED, c.soIncomingNapiId);
         assertEquals(0x80, c.msgDontwait);
@@ -109,6 +112,7 @@ class SocketConstantsTest {
         assertFalse(c.hasAccept4());
         assertFalse(c.hasSocketTypeFlags());
         assertFalse(c.reportsDoubledBufferSizes());
+        assertFalse(c.ipv4OptionsOnIpv6Sockets(), "ip6_ctloutput: EINVAL for IPPROTO_IP");
         assertTrue(c.sockaddrHasLength());
     }
 
@@ -123,6 +127,7 @@ class SocketConstantsTest {
         assertEquals(0x0004, c.soReuseaddr);
         assertEquals(0x0008, c.soKeepalive);
         assertEquals(0x0080, c.soLinger, "seconds on FreeBSD");
+        assertEquals(32767, c.maxLingerSeconds, "short so_linger");
         assertEquals(0x0100, c.soOobinline);
         assertEquals(0x0200, c.soReuseport);
         assertEquals(0x1001, c.soSndbuf);
@@ -148,6 +153,7 @@ class SocketConstantsTest {
         assertTrue(c.hasAccept4(), "accept4 since FreeBSD 10");
         assertTrue(c.hasSocketTypeFlags());
         assertFalse(c.reportsDoubledBufferSizes());
+        assertFalse(c.ipv4OptionsOnIpv6Sockets(), "ip6_ctloutput: EINVAL for IPPROTO_IP");
         assertTrue(c.sockaddrHasLength());
     }
 
