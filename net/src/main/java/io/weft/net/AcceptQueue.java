@@ -59,11 +59,10 @@ final class AcceptQueue {
      * SocketException.
      */
     void failed(int result) {
-        switch (-result) {
-            case Errno.ECANCELED, Errno.EAGAIN, Errno.EINTR, Errno.ENOBUFS, Errno.ECONNABORTED -> {
-                return;
-            }
-            default -> { }
+        int e = -result; // Errno's numbers are the running platform's, not constants: no switch
+        if (e == Errno.ECANCELED || e == Errno.EAGAIN || e == Errno.EINTR || e == Errno.ENOBUFS
+                || e == Errno.ECONNABORTED) {
+            return;
         }
         lock.lock();
         try {

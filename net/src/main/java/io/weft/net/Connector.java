@@ -18,9 +18,6 @@ import java.util.concurrent.locks.LockSupport;
 
 /** Connecting a socket, in completion mode (an io_uring CONNECT) or readiness mode. */
 final class Connector {
-    private static final int EHOSTUNREACH = 113;
-    private static final int ENETUNREACH = 101;
-
     private Connector() {}
 
     /**
@@ -118,11 +115,11 @@ final class Connector {
             return new SocketException("Socket closed");
         }
         String message = Libc.strerror(-result);
-        return switch (-result) {
-            case Errno.ECONNREFUSED -> new ConnectException(message);
-            case EHOSTUNREACH, ENETUNREACH -> new NoRouteToHostException(message);
-            case Errno.ETIMEDOUT -> new ConnectException("Connection timed out");
-            default -> new SocketException(message);
-        };
+        int errno = -result;
+        // Not a switch: Errno's values are this platform's, chosen at run time.
+        if (errno == Errno.ECONNREFUSED) return new ConnectException(message);
+        if (errno == Errno.EHOSTUNREACH || errno == Errno.ENETUNREACH) return new NoRouteToHostException(message);
+        if (errno == Errno.ETIMEDOUT) return new ConnectException("Connection timed out");
+        return new SocketException(message);
     }
 }

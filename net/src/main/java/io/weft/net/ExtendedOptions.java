@@ -8,25 +8,29 @@ import java.util.Map;
 import jdk.net.ExtendedSocketOptions;
 
 /**
- * The Linux TCP options of {@code jdk.net.ExtendedSocketOptions} that the JDK's sockets
- * support: keep-alive timing, quick ACK, and the read-only NAPI id. They have no
+ * The TCP options of {@code jdk.net.ExtendedSocketOptions} that the JDK's sockets support:
+ * keep-alive timing everywhere; quick ACK and the read-only NAPI id on Linux only. They have no
  * {@code SocketOptions} code, so they only come through {@code setOption}/{@code getOption}.
+ * An option this system lacks ({@link Sockets#UNSUPPORTED}) is left out of {@link #ALL}, so
+ * sockets report it unsupported, as the JDK's do (macOS, FreeBSD: no TCP_QUICKACK, no
+ * SO_INCOMING_NAPI_ID).
  */
 final class ExtendedOptions {
     private record Native(int level, int name, boolean flag, boolean readOnly) {}
 
-    private static final int TCP_KEEPIDLE = 4;
-    private static final int TCP_KEEPINTVL = 5;
-    private static final int TCP_KEEPCNT = 6;
-    private static final int TCP_QUICKACK = 12;
-    private static final int SO_INCOMING_NAPI_ID = 56;
+    private static final Map<SocketOption<?>, Native> OPTIONS = supported(Map.of(
+            ExtendedSocketOptions.TCP_KEEPIDLE, new Native(Sockets.IPPROTO_TCP, Sockets.TCP_KEEPIDLE, false, false),
+            ExtendedSocketOptions.TCP_KEEPINTERVAL, new Native(Sockets.IPPROTO_TCP, Sockets.TCP_KEEPINTVL, false, false),
+            ExtendedSocketOptions.TCP_KEEPCOUNT, new Native(Sockets.IPPROTO_TCP, Sockets.TCP_KEEPCNT, false, false),
+            ExtendedSocketOptions.TCP_QUICKACK, new Native(Sockets.IPPROTO_TCP, Sockets.TCP_QUICKACK, true, false),
+            ExtendedSocketOptions.SO_INCOMING_NAPI_ID,
+                    new Native(Sockets.SOL_SOCKET, Sockets.SO_INCOMING_NAPI_ID, false, true)));
 
-    private static final Map<SocketOption<?>, Native> OPTIONS = Map.of(
-            ExtendedSocketOptions.TCP_KEEPIDLE, new Native(Sockets.IPPROTO_TCP, TCP_KEEPIDLE, false, false),
-            ExtendedSocketOptions.TCP_KEEPINTERVAL, new Native(Sockets.IPPROTO_TCP, TCP_KEEPINTVL, false, false),
-            ExtendedSocketOptions.TCP_KEEPCOUNT, new Native(Sockets.IPPROTO_TCP, TCP_KEEPCNT, false, false),
-            ExtendedSocketOptions.TCP_QUICKACK, new Native(Sockets.IPPROTO_TCP, TCP_QUICKACK, true, false),
-            ExtendedSocketOptions.SO_INCOMING_NAPI_ID, new Native(Sockets.SOL_SOCKET, SO_INCOMING_NAPI_ID, false, true));
+    private static Map<SocketOption<?>, Native> supported(Map<SocketOption<?>, Native> all) {
+        Map<SocketOption<?>, Native> here = new java.util.HashMap<>(all);
+        here.values().removeIf(n -> n.name == Sockets.UNSUPPORTED);
+        return Map.copyOf(here);
+    }
 
     static final java.util.Set<SocketOption<?>> ALL = OPTIONS.keySet();
 

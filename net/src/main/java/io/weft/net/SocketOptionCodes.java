@@ -16,7 +16,7 @@ import java.util.Set;
  * to {@code setsockopt(2)} as the JDK maps them.
  */
 final class SocketOptionCodes {
-    /** What the JDK's own sockets support on Linux, standard and extended (see {@link ExtendedOptions}). */
+    /** What the JDK's own sockets support here, standard and extended (see {@link ExtendedOptions}). */
     static final Set<SocketOption<?>> CLIENT_OPTIONS = with(ExtendedOptions.ALL, StandardSocketOptions.SO_SNDBUF,
             StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_KEEPALIVE, StandardSocketOptions.SO_REUSEADDR,
             StandardSocketOptions.SO_REUSEPORT, StandardSocketOptions.SO_LINGER, StandardSocketOptions.TCP_NODELAY,
@@ -78,11 +78,7 @@ final class SocketOptionCodes {
                 case SocketOptions.SO_REUSEPORT ->
                         Sockets.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, bit(value, "SO_REUSEPORT"));
                 case SocketOptions.IP_TOS -> {
-                    int tos = intValue(value, "IP_TOS");
-                    if (family == Sockets.AF_INET6) {
-                        Sockets.setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_TCLASS, tos);
-                    }
-                    Sockets.setIntOption(fd, Sockets.IPPROTO_IP, Sockets.IP_TOS, tos);
+                    Sockets.setTrafficClass(fd, family, intValue(value, "IP_TOS"));
                 }
                 default -> throw new SocketException("Unknown option " + opt);
             }
@@ -99,10 +95,9 @@ final class SocketOptionCodes {
                     yield seconds < 0 ? (Object) Boolean.FALSE : (Object) seconds;
                 }
                 case SocketOptions.TCP_NODELAY -> Sockets.intOption(fd, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY) != 0;
-                // Linux doubles what is set (for its own bookkeeping) and getsockopt returns the
-                // doubled value; the JDK halves it so that it reads back as set. So do we.
-                case SocketOptions.SO_SNDBUF -> Sockets.intOption(fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF) / 2;
-                case SocketOptions.SO_RCVBUF -> Sockets.intOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF) / 2;
+                // As set: halved on Linux, which reports double (the JDK halves it too).
+                case SocketOptions.SO_SNDBUF -> Sockets.bufferSize(fd, Sockets.SO_SNDBUF);
+                case SocketOptions.SO_RCVBUF -> Sockets.bufferSize(fd, Sockets.SO_RCVBUF);
                 case SocketOptions.SO_KEEPALIVE -> Sockets.intOption(fd, Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE) != 0;
                 case SocketOptions.SO_OOBINLINE -> Sockets.intOption(fd, Sockets.SOL_SOCKET, Sockets.SO_OOBINLINE) != 0;
                 case SocketOptions.SO_REUSEADDR -> Sockets.intOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR) != 0;

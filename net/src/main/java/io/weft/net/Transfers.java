@@ -115,15 +115,17 @@ final class Transfers {
             }
             // Answers that mean "nothing was received, ask again"; none of them may reach the
             // reader (weft.faults injects each of them).
-            switch (-r) {
-                case Errno.EAGAIN -> SocketWaits.await(socket, Events.IN, deadline, "Read timed out");
-                case Errno.EINTR -> { }
-                case Errno.ENOBUFS -> Thread.yield(); // the carrier's buffers were all in use within one reap
-                case Errno.ECANCELED -> {
-                    // Nobody asked, or an interrupt did but the socket is ready (above): again.
-                    if (!op.cancelledSpuriously() && !op.interrupted()) throw readFailure(r, false);
-                }
-                default -> throw readFailure(r, false);
+            // (Errno's numbers are the running platform's, not constants: no switch.)
+            int e = -r;
+            if (e == Errno.EAGAIN) {
+                SocketWaits.await(socket, Events.IN, deadline, "Read timed out");
+            } else if (e == Errno.ENOBUFS) {
+                Thread.yield(); // the carrier's buffers were all in use within one reap
+            } else if (e == Errno.ECANCELED) {
+                // Nobody asked, or an interrupt did but the socket is ready (above): again.
+                if (!op.cancelledSpuriously() && !op.interrupted()) throw readFailure(r, false);
+            } else if (e != Errno.EINTR) {
+                throw readFailure(r, false);
             }
         }
     }
@@ -270,14 +272,15 @@ final class Transfers {
                 throw writeFailure(r, op.interrupted());
             }
             // Answers that mean "nothing was sent, send again" (weft.faults injects each).
-            switch (-r) {
-                case Errno.EAGAIN -> SocketWaits.await(socket, Events.OUT, 0, "Write timed out");
-                case Errno.EINTR -> { }
-                case Errno.ENOBUFS -> Thread.yield();
-                case Errno.ECANCELED -> {
-                    if (!op.cancelledSpuriously() && !op.interrupted()) throw writeFailure(r, false);
-                }
-                default -> throw writeFailure(r, false);
+            int e = -r;
+            if (e == Errno.EAGAIN) {
+                SocketWaits.await(socket, Events.OUT, 0, "Write timed out");
+            } else if (e == Errno.ENOBUFS) {
+                Thread.yield();
+            } else if (e == Errno.ECANCELED) {
+                if (!op.cancelledSpuriously() && !op.interrupted()) throw writeFailure(r, false);
+            } else if (e != Errno.EINTR) {
+                throw writeFailure(r, false);
             }
         }
     }

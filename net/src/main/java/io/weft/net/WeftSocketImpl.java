@@ -220,8 +220,7 @@ final class WeftSocketImpl extends SocketImpl {
             }
             long deadline = SocketWaits.deadline(timeoutMillis);
             for (;;) {
-                int fd = Libc.accept4(s.fd, java.lang.foreign.MemorySegment.NULL, java.lang.foreign.MemorySegment.NULL,
-                        Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
+                int fd = Sockets.acceptNonBlocking(s.fd);
                 if (fd >= 0) {
                     return fd;
                 }

@@ -1,62 +1,65 @@
 package io.weft.poller.sys;
 
 /**
- * Linux errno values the poller reasons about, and the symbolic name of any errno so that
+ * The errno values the poller and net reason about, and the symbolic name of any errno so that
  * error messages say {@code EPERM} rather than {@code 1}.
  *
- * <p>Values are the generic Linux ones, shared by x86_64 and aarch64.
+ * <p>The values are this system's ({@link OsPlatform}: Linux, macOS or FreeBSD), looked up once
+ * by name in {@link ErrnoNames}: EAGAIN is 11 on Linux and 35 on the BSDs, and a comparison
+ * such as {@code r == -Errno.EAGAIN} stays right on each. They are static finals but not
+ * compile-time constants, so they cannot be {@code case} labels; switch on {@link #name}.
  */
 public final class Errno {
-    public static final int EPERM = 1;
-    public static final int ENOENT = 2;
-    public static final int EINTR = 4;
-    public static final int EIO = 5;
-    public static final int EBADF = 9;
-    public static final int EAGAIN = 11;
-    public static final int ENOMEM = 12;
-    public static final int EACCES = 13;
-    public static final int EFAULT = 14;
-    public static final int EBUSY = 16;
-    public static final int EEXIST = 17;
-    public static final int EINVAL = 22;
-    public static final int EMFILE = 24;
-    public static final int ENOSPC = 28;
-    public static final int EPIPE = 32;
-    public static final int ENOSYS = 38;
-    public static final int ETIME = 62;
-    public static final int ENOTSOCK = 88;
-    public static final int EOPNOTSUPP = 95;
-    public static final int EADDRINUSE = 98;
-    public static final int ENOBUFS = 105;
-    public static final int EISCONN = 106;
-    public static final int ENOTCONN = 107;
-    public static final int ETIMEDOUT = 110;
-    public static final int ECONNREFUSED = 111;
-    public static final int ECONNABORTED = 103;
-    public static final int ECONNRESET = 104;
-    public static final int EALREADY = 114;
-    public static final int EINPROGRESS = 115;
-    public static final int ECANCELED = 125;
+    /** Names by number for this system; must come before the constants that are read from it. */
+    private static final String[] NAMES = ErrnoNames.of(OsPlatform.current());
 
-    // Index = errno; covers everything Linux defines up to EHWPOISON.
-    private static final String[] NAMES = {
-        "0", "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF",
-        "ECHILD", "EAGAIN", "ENOMEM", "EACCES", "EFAULT", "ENOTBLK", "EBUSY", "EEXIST", "EXDEV", "ENODEV",
-        "ENOTDIR", "EISDIR", "EINVAL", "ENFILE", "EMFILE", "ENOTTY", "ETXTBSY", "EFBIG", "ENOSPC", "ESPIPE",
-        "EROFS", "EMLINK", "EPIPE", "EDOM", "ERANGE", "EDEADLK", "ENAMETOOLONG", "ENOLCK", "ENOSYS", "ENOTEMPTY",
-        "ELOOP", "41", "ENOMSG", "EIDRM", "ECHRNG", "EL2NSYNC", "EL3HLT", "EL3RST", "ELNRNG", "EUNATCH",
-        "ENOCSI", "EL2HLT", "EBADE", "EBADR", "EXFULL", "ENOANO", "EBADRQC", "EBADSLT", "58", "EBFONT",
-        "ENOSTR", "ENODATA", "ETIME", "ENOSR", "ENONET", "ENOPKG", "EREMOTE", "ENOLINK", "EADV", "ESRMNT",
-        "ECOMM", "EPROTO", "EMULTIHOP", "EDOTDOT", "EBADMSG", "EOVERFLOW", "ENOTUNIQ", "EBADFD", "EREMCHG", "ELIBACC",
-        "ELIBBAD", "ELIBSCN", "ELIBMAX", "ELIBEXEC", "EILSEQ", "ERESTART", "ESTRPIPE", "EUSERS", "ENOTSOCK", "EDESTADDRREQ",
-        "EMSGSIZE", "EPROTOTYPE", "ENOPROTOOPT", "EPROTONOSUPPORT", "ESOCKTNOSUPPORT", "EOPNOTSUPP", "EPFNOSUPPORT", "EAFNOSUPPORT", "EADDRINUSE", "EADDRNOTAVAIL",
-        "ENETDOWN", "ENETUNREACH", "ENETRESET", "ECONNABORTED", "ECONNRESET", "ENOBUFS", "EISCONN", "ENOTCONN", "ESHUTDOWN", "ETOOMANYREFS",
-        "ETIMEDOUT", "ECONNREFUSED", "EHOSTDOWN", "EHOSTUNREACH", "EALREADY", "EINPROGRESS", "ESTALE", "EUCLEAN", "ENOTNAM", "ENAVAIL",
-        "EISNAM", "EREMOTEIO", "EDQUOT", "ENOMEDIUM", "EMEDIUMTYPE", "ECANCELED", "ENOKEY", "EKEYEXPIRED", "EKEYREVOKED", "EKEYREJECTED",
-        "EOWNERDEAD", "ENOTRECOVERABLE", "ERFKILL", "EHWPOISON",
-    };
+    public static final int EPERM = number("EPERM");
+    public static final int ENOENT = number("ENOENT");
+    public static final int EINTR = number("EINTR");
+    public static final int EIO = number("EIO");
+    public static final int EBADF = number("EBADF");
+    public static final int EAGAIN = number("EAGAIN");
+    public static final int ENOMEM = number("ENOMEM");
+    public static final int EACCES = number("EACCES");
+    public static final int EFAULT = number("EFAULT");
+    public static final int EBUSY = number("EBUSY");
+    public static final int EEXIST = number("EEXIST");
+    public static final int EINVAL = number("EINVAL");
+    public static final int EMFILE = number("EMFILE");
+    public static final int ENOSPC = number("ENOSPC");
+    public static final int EPIPE = number("EPIPE");
+    public static final int ENOSYS = number("ENOSYS");
+    /** io_uring's timed wait; FreeBSD has no ETIME (see {@link #ABSENT}). */
+    public static final int ETIME = number("ETIME");
+    public static final int ENOTSOCK = number("ENOTSOCK");
+    public static final int EOPNOTSUPP = number("EOPNOTSUPP");
+    public static final int EAFNOSUPPORT = number("EAFNOSUPPORT");
+    public static final int EADDRINUSE = number("EADDRINUSE");
+    public static final int ENETUNREACH = number("ENETUNREACH");
+    public static final int ENOBUFS = number("ENOBUFS");
+    public static final int EISCONN = number("EISCONN");
+    public static final int ENOTCONN = number("ENOTCONN");
+    public static final int ETIMEDOUT = number("ETIMEDOUT");
+    public static final int ECONNREFUSED = number("ECONNREFUSED");
+    public static final int ECONNABORTED = number("ECONNABORTED");
+    public static final int ECONNRESET = number("ECONNRESET");
+    public static final int EHOSTUNREACH = number("EHOSTUNREACH");
+    public static final int EALREADY = number("EALREADY");
+    public static final int EINPROGRESS = number("EINPROGRESS");
+    public static final int ECANCELED = number("ECANCELED");
+
+    /**
+     * The value of a constant this system has no errno for: no call returns
+     * {@code -Integer.MAX_VALUE}, so every comparison with it is false.
+     */
+    static final int ABSENT = Integer.MAX_VALUE;
 
     private Errno() {}
+
+    private static int number(String name) {
+        int n = ErrnoNames.number(NAMES, name);
+        return n < 0 ? ABSENT : n;
+    }
 
     /** The symbolic name of {@code errno}, e.g. {@code "EPERM"}; the number itself when unknown. */
     public static String name(int errno) {
@@ -65,12 +68,11 @@ public final class Errno {
 
     /** The errno whose symbolic name is {@code name}, e.g. 1 for {@code "EPERM"}. */
     public static int byName(String name) {
-        for (int i = 1; i < NAMES.length; i++) {
-            if (NAMES[i].equals(name)) {
-                return i;
-            }
+        int n = ErrnoNames.number(NAMES, name);
+        if (n < 0) {
+            throw new IllegalArgumentException("unknown errno name: " + name);
         }
-        throw new IllegalArgumentException("unknown errno name: " + name);
+        return n;
     }
 
     /** {@code "EPERM (Operation not permitted)"}: the name and the C library's description. */

@@ -82,6 +82,12 @@ public final class Libc {
     private static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle PIPE2 = downcall("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    // What macOS has instead of accept4, pipe2 and socket(2)'s type flags (see Sockets).
+    private static final MethodHandle ACCEPT = downcall("accept", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle PIPE = downcall("pipe", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // Variadic: on arm64 macOS the third argument goes on the stack, not in a register.
+    private static final MethodHandle FCNTL = downcall("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CALLOC = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("calloc"),
             FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle MALLOC = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("malloc"),
@@ -406,6 +412,36 @@ public final class Libc {
     private static int injected(FaultOp op) {
         Fault f = Faults.draw(op);
         return f == null ? 0 : f == Fault.SHORT ? -1 : f.errno;
+    }
+
+    /** {@code accept(2)}: the new descriptor (blocking, inheriting nothing), or {@code -errno}. */
+    public static int accept(int fd, MemorySegment addr, MemorySegment addrLen) {
+        MemorySegment s = state();
+        try {
+            return result((int) ACCEPT.invokeExact(s, fd, addr, addrLen), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code pipe(2)} into {@code fds}, two ints: [0] the read end, [1] the write end. */
+    public static int pipe(MemorySegment fds) {
+        MemorySegment s = state();
+        try {
+            return result((int) PIPE.invokeExact(s, fds), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code fcntl(2)} with an int argument (0 for the commands that take none), e.g. {@code F_SETFL}. */
+    public static int fcntl(int fd, int cmd, int arg) {
+        MemorySegment s = state();
+        try {
+            return result((int) FCNTL.invokeExact(s, fd, cmd, arg), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
     }
 
     /** {@code calloc(3)}: zeroed memory, or {@link MemorySegment#NULL} when out of memory. */

@@ -1,5 +1,6 @@
 package io.weft.poller.sys;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
@@ -19,12 +20,21 @@ import java.nio.ByteOrder;
  * machine has IPv6, as the JDK's are: an IPv4 address then travels as an IPv4-mapped IPv6
  * address ({@code ::ffff:a.b.c.d}), and is turned back into an {@link Inet4Address} on the way
  * out, so callers see the addresses the JDK would show.
+ *
+ * <p>The layouts differ only in their first two bytes. Linux: a two-byte {@code sa_family_t}
+ * in native order. macOS and FreeBSD: a one-byte length ({@code sin_len}, {@code sin6_len}:
+ * 16 or 28) and a one-byte {@code sa_family_t}. Port (big-endian) at 2; the IPv4 address at 4;
+ * {@code sin6_flowinfo} at 4, the IPv6 address at 8 and {@code sin6_scope_id} at 24 on all of
+ * them (netinet/in.h, netinet6/in6.h or linux/in6.h).
  */
 public final class SocketAddresses {
     /** Room for the largest address handled here, {@code sizeof(struct sockaddr_in6)}. */
     public static final int MAX_SIZE = 28;
     public static final int SOCKADDR_IN6_SIZE = 28;
+    /** {@code sizeof(struct sockaddr_in)}, the same everywhere. */
+    public static final int SOCKADDR_IN_SIZE = 16;
 
+    private static final SocketConstants HERE = Sockets.CONSTANTS;
     private static final ValueLayout.OfShort PORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
 
     private SocketAddresses() {}
@@ -36,27 +46,33 @@ public final class SocketAddresses {
      * @throws IllegalArgumentException if an IPv6 address is given to an IPv4 socket
      */
     public static int encode(InetSocketAddress address, int family, MemorySegment out) {
+        return encode(address, family, out, HERE);
+    }
+
+    /** {@link #encode(InetSocketAddress, int, MemorySegment)} in {@code platform}'s layout. */
+    static int encode(InetSocketAddress address, int family, MemorySegment out, SocketConstants platform) {
         InetAddress ip = address.getAddress();
         byte[] raw = ip.getAddress();
-        out.asSlice(0, MAX_SIZE).fill((byte) 0);
         if (family == Sockets.AF_INET) {
             if (raw.length != 4) {
                 throw new IllegalArgumentException("an IPv4 socket cannot use IPv6 address " + ip);
             }
-            out.set(JAVA_SHORT, 0, (short) Sockets.AF_INET);
+            out.asSlice(0, SOCKADDR_IN_SIZE).fill((byte) 0);
+            header(out, Sockets.AF_INET, SOCKADDR_IN_SIZE, platform);
             out.set(PORT, 2, (short) address.getPort());
-            MemorySegment.copy(raw, 0, out, ValueLayout.JAVA_BYTE, 4, 4);
-            return Sockets.SOCKADDR_IN_SIZE;
+            MemorySegment.copy(raw, 0, out, JAVA_BYTE, 4, 4);
+            return SOCKADDR_IN_SIZE;
         }
-        out.set(JAVA_SHORT, 0, (short) Sockets.AF_INET6);
+        out.asSlice(0, SOCKADDR_IN6_SIZE).fill((byte) 0);
+        header(out, platform.afInet6, SOCKADDR_IN6_SIZE, platform);
         out.set(PORT, 2, (short) address.getPort());
         if (raw.length == 4) {
             // IPv4-mapped: ::ffff:a.b.c.d
-            out.set(ValueLayout.JAVA_BYTE, 8 + 10, (byte) 0xff);
-            out.set(ValueLayout.JAVA_BYTE, 8 + 11, (byte) 0xff);
-            MemorySegment.copy(raw, 0, out, ValueLayout.JAVA_BYTE, 8 + 12, 4);
+            out.set(JAVA_BYTE, 8 + 10, (byte) 0xff);
+            out.set(JAVA_BYTE, 8 + 11, (byte) 0xff);
+            MemorySegment.copy(raw, 0, out, JAVA_BYTE, 8 + 12, 4);
         } else {
-            MemorySegment.copy(raw, 0, out, ValueLayout.JAVA_BYTE, 8, 16);
+            MemorySegment.copy(raw, 0, out, JAVA_BYTE, 8, 16);
             if (ip instanceof Inet6Address v6) {
                 out.set(JAVA_INT, 24, v6.getScopeId());
             }
@@ -64,19 +80,45 @@ public final class SocketAddresses {
         return SOCKADDR_IN6_SIZE;
     }
 
+    /** The length (BSD only) and family at the start of a {@code sockaddr}. */
+    private static void header(MemorySegment out, int family, int size, SocketConstants platform) {
+        if (platform.sockaddrHasLength()) {
+            out.set(JAVA_BYTE, 0, (byte) size);
+            out.set(JAVA_BYTE, 1, (byte) family);
+        } else {
+            out.set(JAVA_SHORT, 0, (short) family);
+        }
+    }
+
+    /** The address family of the {@code sockaddr} at {@code in}. */
+    public static int family(MemorySegment in) {
+        return family(in, HERE);
+    }
+
+    static int family(MemorySegment in, SocketConstants platform) {
+        return platform.sockaddrHasLength()
+                ? Byte.toUnsignedInt(in.get(JAVA_BYTE, 1))
+                : Short.toUnsignedInt(in.get(JAVA_SHORT, 0));
+    }
+
     /** Reads the address the kernel wrote into {@code in} (IPv4-mapped addresses as IPv4). */
     public static InetSocketAddress decode(MemorySegment in) {
-        int family = in.get(JAVA_SHORT, 0);
+        return decode(in, HERE);
+    }
+
+    /** {@link #decode(MemorySegment)} in {@code platform}'s layout. */
+    static InetSocketAddress decode(MemorySegment in, SocketConstants platform) {
+        int family = family(in, platform);
         int port = Short.toUnsignedInt(in.get(PORT, 2));
         try {
             if (family == Sockets.AF_INET) {
                 byte[] raw = new byte[4];
-                MemorySegment.copy(in, ValueLayout.JAVA_BYTE, 4, raw, 0, 4);
+                MemorySegment.copy(in, JAVA_BYTE, 4, raw, 0, 4);
                 return new InetSocketAddress(InetAddress.getByAddress(raw), port);
             }
-            if (family == Sockets.AF_INET6) {
+            if (family == platform.afInet6) {
                 byte[] raw = new byte[16];
-                MemorySegment.copy(in, ValueLayout.JAVA_BYTE, 8, raw, 0, 16);
+                MemorySegment.copy(in, JAVA_BYTE, 8, raw, 0, 16);
                 if (isV4Mapped(raw)) {
                     byte[] v4 = {raw[12], raw[13], raw[14], raw[15]};
                     return new InetSocketAddress(InetAddress.getByAddress(v4), port);

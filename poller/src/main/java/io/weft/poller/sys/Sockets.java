@@ -2,54 +2,83 @@ package io.weft.poller.sys;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteOrder;
 
 /**
  * Socket calls on raw descriptors: what the poller's tests and the net module need below
- * {@code java.net}. Linux constants (x86_64 and aarch64 share them). Thread-safe; not a hot path.
+ * {@code java.net}. Thread-safe; not a hot path.
+ *
+ * <p>The constants are this system's ({@link OsPlatform}): the ones that differ between Linux,
+ * macOS and FreeBSD come from {@link SocketConstants}, chosen once at class initialisation, so
+ * callers compare and pass them unchanged everywhere. They are static finals, not compile-time
+ * constants. An option the platform lacks is {@link #UNSUPPORTED}. The calls below hide what
+ * only some systems have: {@code SOCK_NONBLOCK | SOCK_CLOEXEC} and {@code accept4} (Linux,
+ * FreeBSD; macOS uses fcntl), {@code MSG_NOSIGNAL} (Linux, FreeBSD; macOS sets
+ * {@code SO_NOSIGPIPE} on every socket instead, and its {@code MSG_NOSIGNAL} is 0).
  */
 public final class Sockets {
+    /** This system's column of the table. */
+    static final SocketConstants CONSTANTS = new SocketConstants(OsPlatform.current());
+
+    /** The value of an option or flag this system does not have. */
+    public static final int UNSUPPORTED = SocketConstants.UNSUPPORTED;
+
+    // The same on Linux, macOS and FreeBSD (sys/socket.h, netinet/in.h, netinet/tcp.h, fcntl.h).
     public static final int AF_INET = 2;
-    public static final int AF_INET6 = 10;
     public static final int SOCK_STREAM = 1;
-    public static final int SOCK_NONBLOCK = 0x800;
-    public static final int SOCK_CLOEXEC = 0x80000;
-    public static final int SOL_SOCKET = 1;
-    public static final int SO_REUSEADDR = 2;
-    public static final int SO_ERROR = 4;
-    public static final int SO_SNDBUF = 7;
-    public static final int SO_RCVBUF = 8;
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
-    public static final int SO_KEEPALIVE = 9;
-    public static final int SO_OOBINLINE = 10;
-    public static final int SO_LINGER = 13;
-    public static final int SO_REUSEPORT = 15;
     public static final int IPPROTO_IP = 0;
-    public static final int IP_TOS = 1;
     public static final int IPPROTO_TCP = 6;
     public static final int TCP_NODELAY = 1;
     public static final int IPPROTO_IPV6 = 41;
-    public static final int IPV6_V6ONLY = 26;
-    public static final int IPV6_TCLASS = 67;
-    public static final int MSG_DONTWAIT = 0x40;
-    public static final int MSG_NOSIGNAL = 0x4000;
-    public static final int O_NONBLOCK = 0x800;
-    public static final int O_CLOEXEC = 0x80000;
+    public static final int F_GETFD = 1;
+    public static final int F_SETFD = 2;
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
+    public static final int FD_CLOEXEC = 1;
+
+    // This system's values (SocketConstants).
+    public static final int AF_INET6 = CONSTANTS.afInet6;
+    /** 0 on macOS, whose socket(2) takes no flags: {@link #streamSocket} uses fcntl there. */
+    public static final int SOCK_NONBLOCK = CONSTANTS.sockNonblock;
+    public static final int SOCK_CLOEXEC = CONSTANTS.sockCloexec;
+    public static final int SOL_SOCKET = CONSTANTS.solSocket;
+    public static final int SO_REUSEADDR = CONSTANTS.soReuseaddr;
+    public static final int SO_ERROR = CONSTANTS.soError;
+    public static final int SO_SNDBUF = CONSTANTS.soSndbuf;
+    public static final int SO_RCVBUF = CONSTANTS.soRcvbuf;
+    public static final int SO_KEEPALIVE = CONSTANTS.soKeepalive;
+    public static final int SO_OOBINLINE = CONSTANTS.soOobinline;
+    /** In seconds everywhere (on macOS this is {@code SO_LINGER_SEC}). */
+    public static final int SO_LINGER = CONSTANTS.soLinger;
+    public static final int SO_REUSEPORT = CONSTANTS.soReuseport;
+    /** Linux only. */
+    public static final int SO_INCOMING_NAPI_ID = CONSTANTS.soIncomingNapiId;
+    public static final int IP_TOS = CONSTANTS.ipTos;
+    public static final int IPV6_V6ONLY = CONSTANTS.ipv6V6only;
+    public static final int IPV6_TCLASS = CONSTANTS.ipv6Tclass;
+    public static final int TCP_KEEPIDLE = CONSTANTS.tcpKeepidle;
+    public static final int TCP_KEEPINTVL = CONSTANTS.tcpKeepintvl;
+    public static final int TCP_KEEPCNT = CONSTANTS.tcpKeepcnt;
+    /** Linux only. */
+    public static final int TCP_QUICKACK = CONSTANTS.tcpQuickack;
+    public static final int MSG_DONTWAIT = CONSTANTS.msgDontwait;
+    /** 0 on macOS, where every socket made here has {@code SO_NOSIGPIPE} instead. */
+    public static final int MSG_NOSIGNAL = CONSTANTS.msgNosignal;
+    public static final int O_NONBLOCK = CONSTANTS.oNonblock;
+    public static final int O_CLOEXEC = CONSTANTS.oCloexec;
 
     /** {@code sizeof(struct sockaddr_in)}. */
-    public static final int SOCKADDR_IN_SIZE = 16;
+    public static final int SOCKADDR_IN_SIZE = SocketAddresses.SOCKADDR_IN_SIZE;
 
-    private static final int INADDR_LOOPBACK = 0x7f000001;
-
-    private static final long FIONREAD = 0x541B;
-    private static final int EAFNOSUPPORT = 97;
+    private static final InetSocketAddress LOOPBACK_ANY_PORT =
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
     private Sockets() {}
 
@@ -60,10 +89,9 @@ public final class Sockets {
      */
     public static int streamSocket() throws ErrnoException {
         io.weft.poller.faults.Faults.check(); // Weft's sockets work without a poller on platform threads
-        int type = SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK;
-        int fd = Libc.socket(AF_INET6, type, 0);
-        if (fd == -EAFNOSUPPORT) {
-            return ErrnoException.check("socket", Libc.socket(AF_INET, type, 0));
+        int fd = newSocket(AF_INET6, true);
+        if (fd == -Errno.EAFNOSUPPORT) {
+            return ErrnoException.check("socket", newSocket(AF_INET, true));
         }
         ErrnoException.check("socket", fd);
         try {
@@ -75,9 +103,79 @@ public final class Sockets {
         return fd;
     }
 
+    /**
+     * socket(2) for TCP, close-on-exec, non-blocking if asked, no SIGPIPE: in one call where
+     * socket(2) takes type flags, else followed by fcntl and {@code SO_NOSIGPIPE} (macOS).
+     * The descriptor, or {@code -errno}.
+     */
+    private static int newSocket(int family, boolean nonBlocking) {
+        if (CONSTANTS.hasSocketTypeFlags()) {
+            return Libc.socket(family, SOCK_STREAM | SOCK_CLOEXEC | (nonBlocking ? SOCK_NONBLOCK : 0), 0);
+        }
+        int fd = Libc.socket(family, SOCK_STREAM, 0);
+        return fd < 0 ? fd : configure(fd, nonBlocking);
+    }
+
+    /**
+     * What socket(2) and accept4(2) would have set, for a descriptor made without them:
+     * close-on-exec, {@code O_NONBLOCK} if asked, and {@code SO_NOSIGPIPE} where that is how
+     * SIGPIPE is avoided. {@code fd}, or {@code -errno} after closing it.
+     */
+    static int configure(int fd, boolean nonBlocking) {
+        int r = Libc.fcntl(fd, F_SETFD, FD_CLOEXEC);
+        if (r >= 0 && nonBlocking) {
+            r = Libc.fcntl(fd, F_GETFL, 0);
+            if (r >= 0) {
+                r = Libc.fcntl(fd, F_SETFL, r | O_NONBLOCK);
+            }
+        }
+        if (r >= 0 && CONSTANTS.soNosigpipe != UNSUPPORTED) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment one = arena.allocateFrom(JAVA_INT, 1);
+                r = Libc.setsockopt(fd, SOL_SOCKET, CONSTANTS.soNosigpipe, one, 4);
+            }
+        }
+        if (r < 0) {
+            Libc.close(fd);
+            return r;
+        }
+        return fd;
+    }
+
+    /**
+     * Accepts a connection from non-blocking listener {@code fd} without waiting: the new
+     * descriptor, non-blocking and close-on-exec, or {@code -errno} ({@code -EAGAIN} when none
+     * is pending). accept4(2) where there is one, else accept(2) and {@link #configure}.
+     */
+    public static int acceptNonBlocking(int fd) {
+        return acceptRaw(fd, true);
+    }
+
+    private static int acceptRaw(int fd, boolean nonBlocking) {
+        if (CONSTANTS.hasAccept4()) {
+            int flags = SOCK_CLOEXEC | (nonBlocking ? SOCK_NONBLOCK : 0);
+            return Libc.accept4(fd, MemorySegment.NULL, MemorySegment.NULL, flags);
+        }
+        int accepted = Libc.accept(fd, MemorySegment.NULL, MemorySegment.NULL);
+        return accepted < 0 ? accepted : configure(accepted, nonBlocking);
+    }
+
     /** The address family of socket {@code fd}: {@link #AF_INET} or {@link #AF_INET6}. */
     public static int family(int fd) throws ErrnoException {
-        return intOption(fd, SOL_SOCKET, 39 /* SO_DOMAIN */);
+        if (CONSTANTS.soDomain != UNSUPPORTED) {
+            return intOption(fd, SOL_SOCKET, CONSTANTS.soDomain);
+        }
+        return familyFromName(fd);
+    }
+
+    /** The family from getsockname: an unbound socket's name has it too (no SO_DOMAIN on macOS). */
+    static int familyFromName(int fd) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(SocketAddresses.MAX_SIZE);
+            MemorySegment len = arena.allocateFrom(JAVA_INT, SocketAddresses.MAX_SIZE);
+            ErrnoException.check("getsockname", Libc.getsockname(fd, addr, len));
+            return SocketAddresses.family(addr);
+        }
     }
 
     /** {@code bind(2)} to {@code address}; the result is 0 or {@code -errno}. */
@@ -124,17 +222,20 @@ public final class Sockets {
     public static int available(int fd) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment n = arena.allocate(JAVA_INT);
-            ErrnoException.check("ioctl(FIONREAD)", Libc.ioctl(fd, FIONREAD, n));
+            ErrnoException.check("ioctl(FIONREAD)", Libc.ioctl(fd, CONSTANTS.fionread, n));
             return n.get(JAVA_INT, 0);
         }
     }
 
-    /** Sets {@code SO_LINGER}: a negative {@code seconds} turns it off. */
+    /**
+     * Sets {@code SO_LINGER}: a negative {@code seconds} turns it off; more than the kernel can
+     * keep is the most it can (327 s on macOS, see {@link SocketConstants#maxLingerSeconds}).
+     */
     public static void setLinger(int fd, int seconds) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment linger = arena.allocate(8); // struct linger {int l_onoff; int l_linger;}
             linger.set(JAVA_INT, 0, seconds >= 0 ? 1 : 0);
-            linger.set(JAVA_INT, 4, Math.max(seconds, 0));
+            linger.set(JAVA_INT, 4, Math.min(Math.max(seconds, 0), CONSTANTS.maxLingerSeconds));
             ErrnoException.check("setsockopt(SO_LINGER)", Libc.setsockopt(fd, SOL_SOCKET, SO_LINGER, linger, 8));
         }
     }
@@ -150,18 +251,40 @@ public final class Sockets {
         }
     }
 
+    /**
+     * {@code SO_SNDBUF} or {@code SO_RCVBUF} as it was set. Linux doubles what is set (for its
+     * own bookkeeping) and getsockopt returns the doubled value, which the JDK halves; the BSDs
+     * return what was set.
+     */
+    public static int bufferSize(int fd, int option) throws ErrnoException {
+        int size = intOption(fd, SOL_SOCKET, option);
+        return CONSTANTS.reportsDoubledBufferSizes() ? size / 2 : size;
+    }
+
+    /**
+     * Sets the IP type of service as the JDK does: {@code IP_TOS} on an IPv4 socket; on an IPv6
+     * socket {@code IPV6_TCLASS}, and on Linux {@code IP_TOS} as well for IPv4-mapped traffic
+     * (the BSDs refuse IPv4 options on an IPv6 socket).
+     */
+    public static void setTrafficClass(int fd, int family, int tos) throws ErrnoException {
+        if (family == AF_INET6) {
+            setIntOption(fd, IPPROTO_IPV6, IPV6_TCLASS, tos);
+            if (!CONSTANTS.ipv4OptionsOnIpv6Sockets()) {
+                return;
+            }
+        }
+        setIntOption(fd, IPPROTO_IP, IP_TOS, tos);
+    }
+
     /** A new IPv4 TCP socket, close-on-exec, non-blocking if asked. */
     public static int tcpSocket(boolean nonBlocking) throws ErrnoException {
-        int type = SOCK_STREAM | SOCK_CLOEXEC | (nonBlocking ? SOCK_NONBLOCK : 0);
-        return ErrnoException.check("socket", Libc.socket(AF_INET, type, 0));
+        return ErrnoException.check("socket", newSocket(AF_INET, nonBlocking));
     }
 
     /** Writes {@code struct sockaddr_in} for 127.0.0.1:{@code port} into {@code addr}. */
     public static MemorySegment loopbackAddress(MemorySegment addr, int port) {
         addr.fill((byte) 0);
-        addr.set(JAVA_SHORT, 0, (short) AF_INET);
-        addr.set(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
-        addr.set(JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN), 4, INADDR_LOOPBACK);
+        SocketAddresses.encode(new InetSocketAddress(LOOPBACK_ANY_PORT.getAddress(), port), AF_INET, addr);
         return addr;
     }
 
@@ -189,7 +312,7 @@ public final class Sockets {
             MemorySegment len = arena.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, SOCKADDR_IN_SIZE);
             ErrnoException.check("getsockname", Libc.getsockname(fd, addr, len));
-            return Short.toUnsignedInt(addr.get(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2));
+            return SocketAddresses.decode(addr).getPort();
         }
     }
 
@@ -206,10 +329,12 @@ public final class Sockets {
         }
     }
 
-    /** Accepts one connection (blocking unless {@code fd} is non-blocking); close-on-exec. */
+    /**
+     * Accepts one connection (blocking unless listener {@code fd} is non-blocking); the new
+     * descriptor is close-on-exec and non-blocking if asked.
+     */
     public static int accept(int fd, boolean nonBlocking) throws ErrnoException {
-        int flags = SOCK_CLOEXEC | (nonBlocking ? SOCK_NONBLOCK : 0);
-        return ErrnoException.check("accept4", Libc.accept4(fd, MemorySegment.NULL, MemorySegment.NULL, flags));
+        return ErrnoException.check("accept", acceptRaw(fd, nonBlocking));
     }
 
     /** Sets an int socket option. */
@@ -232,12 +357,32 @@ public final class Sockets {
         }
     }
 
-    /** A pipe, close-on-exec, non-blocking if asked: [0] the read end, [1] the write end. */
+    /**
+     * A pipe, close-on-exec, non-blocking if asked: [0] the read end, [1] the write end.
+     * pipe2(2) where there is one (Linux, FreeBSD), else pipe(2) and fcntl on each end (macOS).
+     */
     public static int[] pipe(boolean nonBlocking) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            ErrnoException.check("pipe2", Libc.pipe2(fds, O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0)));
-            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+            if (CONSTANTS.hasAccept4()) { // pipe2 came with accept4 to both systems that have them
+                ErrnoException.check("pipe2", Libc.pipe2(fds, O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0)));
+                return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+            }
+            ErrnoException.check("pipe", Libc.pipe(fds));
+            int[] ends = {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+            for (int end : ends) {
+                int r = Libc.fcntl(end, F_SETFD, FD_CLOEXEC);
+                if (r >= 0 && nonBlocking) {
+                    r = Libc.fcntl(end, F_GETFL, 0);
+                    r = r < 0 ? r : Libc.fcntl(end, F_SETFL, r | O_NONBLOCK);
+                }
+                if (r < 0) {
+                    Libc.close(ends[0]);
+                    Libc.close(ends[1]);
+                    throw new ErrnoException("fcntl", -r);
+                }
+            }
+            return ends;
         }
     }
 

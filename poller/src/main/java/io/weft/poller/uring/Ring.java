@@ -122,10 +122,11 @@ final class Ring implements AutoCloseable {
     }
 
     private static String hint(int errno) {
-        return switch (errno) {
-            case Errno.EPERM -> "io_uring is disabled (sysctl kernel.io_uring_disabled) or blocked by seccomp";
-            case Errno.ENOSYS -> "the kernel has no io_uring (Linux 5.1+ needed, weft wants 5.19+)";
-            case Errno.ENOMEM -> "not enough locked memory (ulimit -l) for the ring";
+        // By name: Errno's values are chosen at run time, so they cannot be case labels.
+        return switch (Errno.name(errno)) {
+            case "EPERM" -> "io_uring is disabled (sysctl kernel.io_uring_disabled) or blocked by seccomp";
+            case "ENOSYS" -> "the kernel has no io_uring (Linux 5.1+ needed, weft wants 5.19+)";
+            case "ENOMEM" -> "not enough locked memory (ulimit -l) for the ring";
             default -> null;
         };
     }

@@ -20,6 +20,9 @@ class ErrnoTest {
         for (Field f : Errno.class.getFields()) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == int.class) {
                 int value = f.getInt(null);
+                if (value == Errno.ABSENT) {
+                    continue; // this system has no such errno (FreeBSD: ETIME)
+                }
                 assertEquals(f.getName(), Errno.name(value), "Errno.name(" + value + ")");
                 assertEquals(value, Errno.byName(f.getName()), "Errno.byName(" + f.getName() + ")");
                 checked++;

@@ -4,6 +4,9 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.weft.poller.sys.ErrnoException;
+import io.weft.poller.sys.Libc;
+import io.weft.poller.sys.OsPlatform;
+import io.weft.poller.sys.Sockets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -14,13 +17,17 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
-/** {@code open(2)} for tests that need a raw descriptor of a regular file (Libc has none). */
+/**
+ * {@code open(2)} for tests that need a raw descriptor of a regular file (Libc has none). The
+ * flags are this system's: fcntl.h on Linux (asm-generic) and on the BSDs (XNU bsd/sys/fcntl.h,
+ * FreeBSD sys/sys/fcntl.h: O_CREAT 0x200, O_TRUNC 0x400) differ.
+ */
 public final class NativeFiles {
     public static final int O_RDONLY = 0;
     public static final int O_RDWR = 2;
-    public static final int O_CREAT = 0100;
-    public static final int O_TRUNC = 01000;
-    public static final int O_CLOEXEC = 02000000;
+    public static final int O_CREAT = OsPlatform.current().isBsd() ? 0x200 : 0100;
+    public static final int O_TRUNC = OsPlatform.current().isBsd() ? 0x400 : 01000;
+    public static final int O_CLOEXEC = Sockets.O_CLOEXEC;
 
     private static final StructLayout STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -56,9 +63,9 @@ public final class NativeFiles {
         }
     }
 
-    /** Whether {@code fd} is open in this process. */
+    /** Whether {@code fd} is open in this process: {@code F_GETFD} fails with EBADF otherwise (no /proc needed). */
     public static boolean isOpen(int fd) {
-        return java.nio.file.Files.exists(Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return Libc.fcntl(fd, Sockets.F_GETFD, 0) >= 0;
     }
 
     /** A descriptor number that is not open now (checked, not guessed). */
