@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
  */
 final class Relay {
     private static final System.Logger LOG = System.getLogger("io.weft.pooler");
+    /** The portal a departed client's unsynced work is failed with: no client can name it (see leave). */
+    private static final String ABANDONED_PORTAL = "weft: client disconnected before Sync";
     private static final Pattern RESETS_STATEMENTS =
             Pattern.compile("^\\s*(DISCARD\\s+ALL|DEALLOCATE)\\b", Pattern.CASE_INSENSITIVE);
 
@@ -460,20 +462,29 @@ final class Relay {
         }
     }
 
-    /** The client left (Terminate, end of stream or an error): hand the clean-up to the server thread. */
-    private void leave() {
+    /**
+     * The client left (Terminate, end of stream or an error) or never got in (its greeting
+     * failed after a session-pipeline connection was attached): hand the clean-up to the
+     * server thread. Call once.
+     */
+    void leave() {
         ServerConnection s;
         boolean copyFail;
+        boolean unsynced;
         lock.lock();
         try {
             closing = true;
             s = server;
             copyFail = copyIn;
+            unsynced = dirty;
             if (s != null) {
                 pendingSyncs++;
                 copyIn = false;
                 dirty = false;
-                if (plan != null) plan.add(new Planned(Expect.SYNC, null));
+                if (plan != null) {
+                    if (unsynced) plan.add(new Planned(Expect.EXECUTE, null));
+                    plan.add(new Planned(Expect.SYNC, null));
+                }
             }
         } finally {
             lock.unlock();
@@ -483,6 +494,14 @@ final class Relay {
         try {
             if (copyFail) {
                 builder.reset().cstring("client disconnected").writeTo(s.writer, (byte) 'f');
+            }
+            if (unsynced) {
+                // Extended-protocol messages since the last Sync run in an implicit transaction
+                // that the Sync below would commit, where PostgreSQL, seeing its client go,
+                // would roll it back. An Execute of a portal that cannot exist fails it first,
+                // so the Sync ends it with a rollback (and an explicit block is left failed,
+                // for the ROLLBACK of the reset).
+                s.writer.execute(ABANDONED_PORTAL, 0);
             }
             s.writer.sync();
             s.writer.flush();
