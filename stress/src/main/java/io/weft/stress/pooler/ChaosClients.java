@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Raw-protocol clients that write to the ledger and die at the worst moments: inside a
- * transaction, between Execute and Sync, in the middle of a message, inside a COPY, with the
- * COMMIT on the wire, while results stream in, while logging in. Each death is a FIN or a
+ * transaction, between Execute and Sync (alone, or behind pipelined synced work), in the middle
+ * of a message, inside a COPY, with the COMMIT on the wire, while results or a COPY OUT stream
+ * in, while logging in. Each death is a FIN or a
  * reset at random. Others commit normally, so the ledger has rows that must be there, and
  * some cancel their own {@code pg_sleep}, so a cancel reaching another client shows up as an
  * error where none was asked for.
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ChaosClients {
     enum Scenario {
         COMMIT(4), EXTENDED_COMMIT(3), COPY_COMMIT(1),
-        DIE_IN_TRANSACTION(2), DIE_BEFORE_SYNC(2), DIE_MID_MESSAGE(1), DIE_MID_COPY(1),
+        DIE_IN_TRANSACTION(2), DIE_BEFORE_SYNC(2), DIE_PIPELINED(1), DIE_MID_MESSAGE(1), DIE_MID_COPY(1),
         DIE_AFTER_COMMIT_SENT(1), DIE_READING_RESULTS(1), DIE_LOGGING_IN(1), CANCEL(1);
 
         final int weight;
@@ -175,6 +176,33 @@ final class ChaosClients {
                     ledger.mark(ids, Ledger.Expect.ABSENT);
                     die(c, reset);
                 }
+                case DIE_PIPELINED -> {
+                    // Two synced inserts and a third without Sync, all sent at once: the pooler
+                    // sees the client go with two ReadyForQuery still to come and work unsynced.
+                    long[] synced = ledger.issue(2);
+                    long[] unsynced = ledger.issue(1);
+                    for (long[] ids : new long[][] {{synced[0]}, {synced[1]}, unsynced}) {
+                        c.out.parse("", insert(ids, scenario));
+                        c.out.bind("", "");
+                        c.out.execute("", 0);
+                        if (ids != unsynced) c.out.sync();
+                    }
+                    c.out.flushMessage();
+                    c.out.flush();
+                    ledger.mark(unsynced, Ledger.Expect.ABSENT);
+                    if (random.nextBoolean()) { // read the answers: the synced two are then known committed
+                        int ready = 0;
+                        int completes = 0;
+                        while (ready < 2 || completes < 3) {
+                            c.next();
+                            if (c.in.type() == 'Z') ready++;
+                            if (c.in.type() == 'C') completes++;
+                            if (c.in.type() == 'E') throw new WireClient.ServerSaid(c.field('C'), c.field('M'));
+                        }
+                        ledger.mark(synced, Ledger.Expect.COMMITTED);
+                    }
+                    die(c, reset);
+                }
                 case DIE_MID_MESSAGE -> {
                     long[] ids = ledger.issue(1);
                     c.query("BEGIN");
@@ -204,7 +232,8 @@ final class ChaosClients {
                     die(c, reset);
                 }
                 case DIE_READING_RESULTS -> {
-                    c.send("SELECT repeat('x', 1000) FROM generate_series(1, 20000)");
+                    c.send(random.nextBoolean() ? "SELECT repeat('x', 1000) FROM generate_series(1, 20000)"
+                            : "COPY (SELECT repeat('y', 500) FROM generate_series(1, 40000)) TO STDOUT");
                     for (int i = random.nextInt(50); i > 0; i--) c.next();
                     die(c, reset);
                 }
