@@ -39,8 +39,10 @@ import java.util.regex.Pattern;
  * with, so the server thread knows which replies to drop and where to insert made-up ones.
  *
  * <h2>When the client leaves</h2>
- * The client thread sends a CopyFail if a COPY FROM STDIN was running and a Sync, and marks
- * the relay closing. The server thread drops replies from then on; at the ReadyForQuery that
+ * The client thread sends a CopyFail if a COPY FROM STDIN was running, an Execute of a
+ * portal that cannot exist if extended-protocol messages are unsynced (so their implicit
+ * transaction fails instead of being committed by the Sync, as PostgreSQL rolls it back when
+ * its client goes), and a Sync, and marks the relay closing. The server thread drops replies from then on; at the ReadyForQuery that
  * answers the last Sync it rolls back an open transaction, runs DISCARD ALL in the session
  * pipeline, and gives the connection back (or closes it if anything went wrong).
  */
