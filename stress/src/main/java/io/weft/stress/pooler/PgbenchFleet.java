@@ -59,6 +59,7 @@ final class PgbenchFleet {
     private final boolean[] killedNow;
     private final ConcurrentLinkedQueue<Process> finished = new ConcurrentLinkedQueue<>();
     private final AtomicInteger started = new AtomicInteger();
+    private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
     private Thread killer;
 
     /**
@@ -101,6 +102,14 @@ final class PgbenchFleet {
     }
 
     private void runSlot(int slot, int share, long seed) {
+        try {
+            runSlotLoop(slot, share, seed);
+        } catch (RuntimeException e) {
+            problems.add("pgbench slot " + slot + " stopped: " + e);
+        }
+    }
+
+    private void runSlotLoop(int slot, int share, long seed) {
         Random r = new Random(seed);
         for (;;) {
             long left = Duration.ofNanos(endNanos - System.nanoTime()).toSeconds();
@@ -166,6 +175,8 @@ final class PgbenchFleet {
     private void killLoop() {
         for (;;) {
             long sleep = (long) (killEverySeconds * 1000 * (0.5 + random.nextDouble()));
+            long lastKill = endNanos - Duration.ofSeconds(10).toNanos();
+            if (System.nanoTime() + sleep * 1_000_000 > lastKill) return; // let the last ones finish
             try {
                 Thread.sleep(sleep);
             } catch (InterruptedException e) {
@@ -198,8 +209,9 @@ final class PgbenchFleet {
         return List.copyOf(finished);
     }
 
-    int lastTag() {
-        return nextTag.get() - 1;
+    /** Slots that could not go on (pgbench would not start, say). */
+    List<String> problems() {
+        return List.copyOf(problems);
     }
 
     void deleteFiles() {

@@ -107,6 +107,7 @@ final class StressRun {
                 failures.add("chaos clients hit " + chaosSummary.unexpectedErrors() + " unexpected errors: "
                         + String.join("; ", chaosSummary.problems()));
             }
+            failures.addAll(fleet.problems());
             long[] committed = checkPgbench(fleet.processes());
             checkBalances();
             checkStillServes(pooler, poolSize);
