@@ -134,8 +134,7 @@ final class ChaosClients {
                 case EXTENDED_COMMIT -> {
                     long[] ids = ledger.issue(1);
                     String name = random.nextBoolean() ? "" : "chaos_insert";
-                    c.out.parse(name, insert(ids, scenario));
-                    c.out.bind("", name);
+                    parseBindInsert(c, name, ids[0], scenario);
                     c.out.execute("", 0);
                     c.out.sync();
                     c.out.flush();
@@ -166,9 +165,8 @@ final class ChaosClients {
                     long[] ids = ledger.issue(1);
                     boolean block = random.nextBoolean();
                     if (block) c.query("BEGIN");
-                    String name = random.nextBoolean() ? "" : "chaos_unsynced";
-                    c.out.parse(name, insert(ids, scenario));
-                    c.out.bind("", name);
+                    String name = random.nextBoolean() ? "" : "chaos_insert";
+                    parseBindInsert(c, name, ids[0], scenario);
                     c.out.execute("", 0);
                     c.out.flushMessage(); // executed now, committed only by a Sync that never comes
                     c.out.flush();
@@ -181,9 +179,13 @@ final class ChaosClients {
                     // sees the client go with two ReadyForQuery still to come and work unsynced.
                     long[] synced = ledger.issue(2);
                     long[] unsynced = ledger.issue(1);
+                    String name = random.nextBoolean() ? "" : "chaos_insert";
                     for (long[] ids : new long[][] {{synced[0]}, {synced[1]}, unsynced}) {
-                        c.out.parse("", insert(ids, scenario));
-                        c.out.bind("", "");
+                        if (name.isEmpty() || ids[0] == synced[0]) {
+                            parseBindInsert(c, name, ids[0], scenario);
+                        } else { // a named statement is parsed once per session
+                            c.bindText("", name, Long.toString(ids[0]), run, scenario.name());
+                        }
                         c.out.execute("", 0);
                         if (ids != unsynced) c.out.sync();
                     }
@@ -291,6 +293,18 @@ final class ChaosClients {
         }
         return sql.toString();
     }
+
+    /**
+     * Parse (of one text for every client, so in the transaction pipeline the pooler shares the
+     * named statement between clients and server connections) and Bind of an insert of one row.
+     */
+    private void parseBindInsert(WireClient c, String statement, long id, Scenario scenario) {
+        c.out.parse(statement, INSERT_ONE);
+        c.bindText("", statement, Long.toString(id), run, scenario.name());
+    }
+
+    private static final String INSERT_ONE =
+            "INSERT INTO " + Ledger.TABLE + " (id, run, scenario) VALUES ($1::bigint, $2, $3)";
 
     private static String copy() {
         return "COPY " + Ledger.TABLE + " (id, run, scenario) FROM STDIN";

@@ -150,6 +150,29 @@ final class WireClient implements AutoCloseable {
         }
     }
 
+    /** Bind of {@code statement} to {@code portal} with text parameters, text results. */
+    void bindText(String portal, String statement, String... params) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream d = new java.io.DataOutputStream(b);
+        try {
+            d.write(portal.getBytes(StandardCharsets.UTF_8));
+            d.write(0);
+            d.write(statement.getBytes(StandardCharsets.UTF_8));
+            d.write(0);
+            d.writeShort(0); // parameter formats: all text
+            d.writeShort(params.length);
+            for (String p : params) {
+                byte[] v = p.getBytes(StandardCharsets.UTF_8);
+                d.writeInt(v.length);
+                d.write(v);
+            }
+            d.writeShort(0); // result formats: all text
+        } catch (IOException impossible) {
+            throw new java.io.UncheckedIOException(impossible);
+        }
+        out.write((byte) 'B', b.toByteArray(), 0, b.size());
+    }
+
     /** A COPY data row. */
     void copyData(String row) {
         byte[] b = row.getBytes(StandardCharsets.UTF_8);
