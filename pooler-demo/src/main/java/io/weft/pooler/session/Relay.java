@@ -39,17 +39,21 @@ import java.util.regex.Pattern;
  * with, so the server thread knows which replies to drop and where to insert made-up ones.
  *
  * <h2>When the client leaves</h2>
- * The client thread sends a CopyFail if a COPY FROM STDIN was running, an Execute of a
- * portal that cannot exist if extended-protocol messages are unsynced (so their implicit
- * transaction fails instead of being committed by the Sync, as PostgreSQL rolls it back when
- * its client goes), and a Sync, and marks the relay closing. The server thread drops replies from then on; at the ReadyForQuery that
- * answers the last Sync it rolls back an open transaction, runs DISCARD ALL in the session
- * pipeline, and gives the connection back (or closes it if anything went wrong).
+ * The client thread sends a CopyFail if a COPY FROM STDIN was running; a Parse that cannot
+ * succeed if extended-protocol messages are unsynced (so their implicit transaction fails
+ * instead of being committed by the Sync, as PostgreSQL rolls it back when its client goes);
+ * and a Sync; and marks the relay closing. The server thread drops replies from then on; at
+ * the ReadyForQuery that answers the last Sync it rolls back an open transaction, runs
+ * DISCARD ALL in the session pipeline, and gives the connection back (or closes it if
+ * anything went wrong).
  */
 final class Relay {
     private static final System.Logger LOG = System.getLogger("io.weft.pooler");
-    /** The portal a departed client's unsynced work is failed with: no client can name it (see leave). */
-    private static final String ABANDONED_PORTAL = "weft: client disconnected before Sync";
+    /**
+     * Not SQL: its Parse always fails, which fails a departed client's unsynced work (see
+     * leave). The server log shows it as the failed statement.
+     */
+    private static final String ABANDONED = "weft: the client disconnected before Sync";
     private static final Pattern RESETS_STATEMENTS =
             Pattern.compile("^\\s*(DISCARD\\s+ALL|DEALLOCATE)\\b", Pattern.CASE_INSENSITIVE);
 
@@ -484,7 +488,7 @@ final class Relay {
                 copyIn = false;
                 dirty = false;
                 if (plan != null) {
-                    if (unsynced) plan.add(new Planned(Expect.EXECUTE, null));
+                    if (unsynced) plan.add(new Planned(Expect.PARSE, null));
                     plan.add(new Planned(Expect.SYNC, null));
                 }
             }
@@ -500,10 +504,10 @@ final class Relay {
             if (unsynced) {
                 // Extended-protocol messages since the last Sync run in an implicit transaction
                 // that the Sync below would commit, where PostgreSQL, seeing its client go,
-                // would roll it back. An Execute of a portal that cannot exist fails it first,
-                // so the Sync ends it with a rollback (and an explicit block is left failed,
-                // for the ROLLBACK of the reset).
-                s.writer.execute(ABANDONED_PORTAL, 0);
+                // would roll it back. A Parse that cannot succeed (a syntax error, whatever
+                // the client named) fails it first, so the Sync ends it with a rollback (and
+                // an explicit block is left failed, for the ROLLBACK of the reset).
+                s.writer.parse("", ABANDONED);
             }
             s.writer.sync();
             s.writer.flush();
