@@ -35,24 +35,25 @@ public final class PoolerServer implements AutoCloseable {
     private final PoolerContext context;
     private final ServerSocket listener;
     private final Thread acceptor;
+    private final java.util.concurrent.atomic.AtomicInteger liveThreads = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     private PoolerServer(PoolerConfig config, WeftScheduler weft, ThreadFactory threads) throws IOException {
         this.config = config;
         this.weft = weft;
-        this.threads = threads;
+        this.threads = counted(threads);
         // On Weft's carriers the sockets are Weft's too (io_uring completion mode where
         // available); on JDK virtual threads, the JDK's.
         SocketFactory sockets = weft == null ? SocketFactory.getDefault() : WeftSocketFactory.getDefault();
         ServerSocketFactory listeners = weft == null ? ServerSocketFactory.getDefault()
                 : WeftServerSocketFactory.getDefault();
-        this.pools = new PoolManager(config, threads, sockets);
-        this.context = new PoolerContext(config, pools, threads);
+        this.pools = new PoolManager(config, this.threads, sockets);
+        this.context = new PoolerContext(config, pools, this.threads);
         this.listener = listeners.createServerSocket();
         listener.setReuseAddress(true);
         listener.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
         pools.prefill();
-        this.acceptor = threads.newThread(this::acceptLoop);
+        this.acceptor = this.threads.newThread(this::acceptLoop);
         acceptor.start();
     }
 
@@ -87,6 +88,27 @@ public final class PoolerServer implements AutoCloseable {
     public String threadsDescription() {
         return weft == null ? "JDK virtual threads" : "weft on " + weft.pollerBackend().configName()
                 + " (" + weft.config().carriers() + " carriers)";
+    }
+
+    /**
+     * The pooler's threads alive now: the acceptor, the pool maintenance thread, and per client
+     * its own thread plus one per attached server connection. With no client, 2; a higher count
+     * when every client has gone is a leaked thread (a stress run checks this).
+     */
+    public int liveThreads() {
+        return liveThreads.get();
+    }
+
+    /** {@code threads}, counting the threads it makes while they run (for {@link #liveThreads}). */
+    private ThreadFactory counted(ThreadFactory threads) {
+        return task -> threads.newThread(() -> {
+            liveThreads.incrementAndGet();
+            try {
+                task.run();
+            } finally {
+                liveThreads.decrementAndGet();
+            }
+        });
     }
 
     public PoolManager pools() {

@@ -143,6 +143,24 @@ public final class ClientSession implements Runnable {
             }
         }
         int[] key = ctx.cancels.newKey();
+        try {
+            greet(reported, key);
+        } catch (IOException | RuntimeException e) {
+            // The client went while it waited (for its session-pipeline server connection, say):
+            // the relay will never run, so the connection attached for it goes back from here.
+            relay.leave();
+            throw e;
+        }
+        ctx.cancels.register(key[0], key[1], relay);
+        try {
+            relay.run();
+        } finally {
+            ctx.cancels.unregister(key[0], key[1]);
+        }
+    }
+
+    /** AuthenticationOk, the parameters, the client's cancel key and ReadyForQuery. */
+    private void greet(Map<String, String> reported, int[] key) throws IOException {
         writeLock.lock();
         try {
             out.authenticationOk();
@@ -152,12 +170,6 @@ public final class ClientSession implements Runnable {
             out.flush();
         } finally {
             writeLock.unlock();
-        }
-        ctx.cancels.register(key[0], key[1], relay);
-        try {
-            relay.run();
-        } finally {
-            ctx.cancels.unregister(key[0], key[1]);
         }
     }
 

@@ -39,13 +39,21 @@ import java.util.regex.Pattern;
  * with, so the server thread knows which replies to drop and where to insert made-up ones.
  *
  * <h2>When the client leaves</h2>
- * The client thread sends a CopyFail if a COPY FROM STDIN was running and a Sync, and marks
- * the relay closing. The server thread drops replies from then on; at the ReadyForQuery that
- * answers the last Sync it rolls back an open transaction, runs DISCARD ALL in the session
- * pipeline, and gives the connection back (or closes it if anything went wrong).
+ * The client thread sends a CopyFail if a COPY FROM STDIN was running; a Parse that cannot
+ * succeed if extended-protocol messages are unsynced (so their implicit transaction fails
+ * instead of being committed by the Sync, as PostgreSQL rolls it back when its client goes);
+ * and a Sync; and marks the relay closing. The server thread drops replies from then on; at
+ * the ReadyForQuery that answers the last Sync it rolls back an open transaction, runs
+ * DISCARD ALL in the session pipeline, and gives the connection back (or closes it if
+ * anything went wrong).
  */
 final class Relay {
     private static final System.Logger LOG = System.getLogger("io.weft.pooler");
+    /**
+     * Not SQL: its Parse always fails, which fails a departed client's unsynced work (see
+     * leave). The server log shows it as the failed statement.
+     */
+    private static final String ABANDONED = "weft: the client disconnected before Sync";
     private static final Pattern RESETS_STATEMENTS =
             Pattern.compile("^\\s*(DISCARD\\s+ALL|DEALLOCATE)\\b", Pattern.CASE_INSENSITIVE);
 
@@ -460,20 +468,29 @@ final class Relay {
         }
     }
 
-    /** The client left (Terminate, end of stream or an error): hand the clean-up to the server thread. */
-    private void leave() {
+    /**
+     * The client left (Terminate, end of stream or an error) or never got in (its greeting
+     * failed after a session-pipeline connection was attached): hand the clean-up to the
+     * server thread. Call once.
+     */
+    void leave() {
         ServerConnection s;
         boolean copyFail;
+        boolean unsynced;
         lock.lock();
         try {
             closing = true;
             s = server;
             copyFail = copyIn;
+            unsynced = dirty;
             if (s != null) {
                 pendingSyncs++;
                 copyIn = false;
                 dirty = false;
-                if (plan != null) plan.add(new Planned(Expect.SYNC, null));
+                if (plan != null) {
+                    if (unsynced) plan.add(new Planned(Expect.PARSE, null));
+                    plan.add(new Planned(Expect.SYNC, null));
+                }
             }
         } finally {
             lock.unlock();
@@ -483,6 +500,14 @@ final class Relay {
         try {
             if (copyFail) {
                 builder.reset().cstring("client disconnected").writeTo(s.writer, (byte) 'f');
+            }
+            if (unsynced) {
+                // Extended-protocol messages since the last Sync run in an implicit transaction
+                // that the Sync below would commit, where PostgreSQL, seeing its client go,
+                // would roll it back. A Parse that cannot succeed (a syntax error, whatever
+                // the client named) fails it first, so the Sync ends it with a rollback (and
+                // an explicit block is left failed, for the ROLLBACK of the reset).
+                s.writer.parse("", ABANDONED);
             }
             s.writer.sync();
             s.writer.flush();
