@@ -213,7 +213,8 @@ final class Relay {
             try {
                 switch (m.type) {
                     case 'P' -> {
-                        if (m.statement == null) return false;
+                        // A name in use goes to a server, which refuses it (planTracked).
+                        if (m.statement == null || statements.containsKey(m.clientName)) return false;
                         statements.put(m.clientName, m.statement);
                         clientOut.parseComplete();
                     }
@@ -272,8 +273,11 @@ final class Relay {
         count(t);
         switch (t) {
             case 'P' -> {
+                Statement existing = m.clientName == null ? null : statements.get(m.clientName);
                 if (m.statement == null) {
                     plan.add(new Planned(Expect.PARSE, null));
+                } else if (existing != null) {
+                    planDuplicateParse(s, m, existing);
                 } else {
                     statements.put(m.clientName, m.statement);
                     if (s.prepared.contains(m.statement.serverName())) {
@@ -663,6 +667,26 @@ final class Relay {
         }
         plan.poll();
         return head.expect() != Expect.INJECTED_PARSE;
+    }
+
+    /**
+     * Under lock: a Parse of a name the client already uses. PostgreSQL refuses it with
+     * 42P05 and skips to the next Sync; the pooler must not quietly replace the statement.
+     * The server is made to refuse it itself, so the error and the skipping are PostgreSQL's:
+     * the client's existing statement is prepared there if it is not yet, then parsed again
+     * under the same server name (the error therefore names the server's name). The failing
+     * Parse is planned without a server name, so the error does not make the pooler forget
+     * that the server has the statement.
+     */
+    private void planDuplicateParse(ServerConnection s, Outgoing m, Statement existing) {
+        m.statement = existing;
+        m.rewrite = true;
+        if (!s.prepared.contains(existing.serverName())) {
+            s.prepared.add(existing.serverName());
+            m.inject = true;
+            plan.add(new Planned(Expect.INJECTED_PARSE, existing.serverName()));
+        }
+        plan.add(new Planned(Expect.PARSE, null));
     }
 
     /** A planned message the server skipped after an error: a Parse of it did not happen. */

@@ -134,6 +134,9 @@ class PoolBehaviourTest {
                 assertEquals(Integer.toString(i + 1), a.executePrepared("s1", Integer.toString(i)));
                 assertEquals(Integer.toString(i * 10), b.executePrepared("s1", Integer.toString(i)));
             }
+            assertEquals("42P05", a.prepareError("s1", "select $1::int - 1"),
+                    "a name in use is refused, as PostgreSQL does");
+            assertEquals("43", a.executePrepared("s1", "42"), "the refused Parse left the statement as it was");
             a.closeStatement("s1");
             assertEquals("26000", a.executePreparedError("s1", "1"), "a closed statement must be gone for its client");
             assertEquals("30", b.executePrepared("s1", "3"), "another client's statement of the same name survives");

@@ -157,6 +157,14 @@ final class RawClient implements AutoCloseable {
         if (err != null) throw new IOException("prepare failed: " + err);
     }
 
+    /** Parse of a named statement, then Sync: the ErrorResponse's SQLSTATE, or null on success. */
+    String prepareError(String name, String sql) throws IOException {
+        out.parse(name, sql);
+        out.sync();
+        out.flush();
+        return awaitResult();
+    }
+
     /** Bind (one text parameter), Execute, Sync on a named statement; the first column of the first row. */
     String executePrepared(String name, String param) throws IOException {
         bindExecute(name, param);
