@@ -1,0 +1,77 @@
+package io.weft.stress.soak;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Makes room for the soak's descriptors. Each of the two child JVMs holds one descriptor per
+ * connection (10,000 by default) plus the JVM's own; HotSpot raises its soft limit to the hard
+ * one at start ({@code -XX:+MaxFDLimit}), so the hard limit is what counts. Where it is too low
+ * (many machines have 4096, this one 20000) and we are root, the children are started under
+ * {@code prlimit --nofile=N:N} (util-linux), which raises both limits up to
+ * /proc/sys/fs/nr_open; otherwise the soak stops with a message saying what to do.
+ */
+final class FdLimit {
+    /** Descriptors a child needs besides one per connection: jars, pipes, rings, epoll, spares. */
+    static final int SPARE = 1000;
+
+    private FdLimit() {}
+
+    /**
+     * The command prefix that gives a child room for {@code connections} connections: empty if
+     * the current limit suffices.
+     *
+     * @throws IllegalStateException saying why it cannot be arranged
+     */
+    static List<String> prefixFor(int connections) {
+        long need = connections + (long) SPARE;
+        long hard = hardLimit();
+        if (hard >= need) return List.of();
+        long nrOpen = readLong(Path.of("/proc/sys/fs/nr_open"), Long.MAX_VALUE);
+        if (need > nrOpen) {
+            throw new IllegalStateException(connections + " connections need " + need + " descriptors per process,"
+                    + " more than the kernel allows (/proc/sys/fs/nr_open = " + nrOpen + "); raise it with sysctl fs.nr_open");
+        }
+        if (!isRoot() || !Files.isExecutable(Path.of("/usr/bin/prlimit")) && !Files.isExecutable(Path.of("/bin/prlimit"))) {
+            throw new IllegalStateException(connections + " connections need " + need + " descriptors per process; the hard"
+                    + " limit is " + hard + " (ulimit -Hn) and raising it needs root and prlimit (util-linux): run as root,"
+                    + " raise the limit beforehand, or use fewer --connections");
+        }
+        return List.of("prlimit", "--nofile=" + need + ":" + need, "--");
+    }
+
+    /** This process's hard limit on open files (Long.MAX_VALUE for unlimited or unknown). */
+    static long hardLimit() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (!l.startsWith("Max open files")) continue;
+                String[] f = l.substring("Max open files".length()).trim().split("\\s+");
+                return f[1].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(f[1]);
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private static boolean isRoot() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("Uid:")) return l.split("\\s+")[2].equals("0"); // effective uid
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return false;
+    }
+
+    private static long readLong(Path p, long otherwise) {
+        try {
+            return Long.parseLong(Files.readString(p).trim());
+        } catch (IOException | NumberFormatException e) {
+            return otherwise;
+        }
+    }
+}
