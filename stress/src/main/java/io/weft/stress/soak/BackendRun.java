@@ -37,7 +37,7 @@ record BackendRun(SoakBackend backend, boolean skipped, String server, Snapshot 
     String summaryLine() {
         if (skipped) return String.format(Locale.ROOT, "  %-19s SKIPPED: %s", backend.key, String.join("; ", problems));
         return String.format(Locale.ROOT,
-                "  %-19s %-6s %6.1f MB/s mean (%5.1f lowest 10 s) %8d connections (%d resets, %d half-closes, %d stalls)"
+                "  %-19s %-6s %6.1f MB/s mean (%5.1f lowest interval) %8d connections (%d resets, %d half-closes, %d stalls)"
                         + "  fds %d->%d  native %s->%s  vthreads %d->%d  heap %s->%s",
                 backend.key, verdict(), meanRate / 1e6, minRate / 1e6, c("opened"), c("resets"), c("halfClosed"), c("stalls"),
                 start == null ? -1 : start.fds(), end == null ? -1 : end.fds(),

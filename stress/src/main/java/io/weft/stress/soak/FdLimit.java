@@ -11,7 +11,9 @@ import java.util.List;
  * one at start ({@code -XX:+MaxFDLimit}), so the hard limit is what counts. Where it is too low
  * (many machines have 4096, this one 20000) and we are root, the children are started under
  * {@code prlimit --nofile=N:N} (util-linux), which raises both limits up to
- * /proc/sys/fs/nr_open; otherwise the soak stops with a message saying what to do.
+ * /proc/sys/fs/nr_open (root needs CAP_SYS_RESOURCE for that, which some containers drop);
+ * otherwise the soak stops with a message saying what to do. Two processes, not one, so that
+ * 10,000 connections fit a hard limit of 20,000 without raising anything.
  */
 final class FdLimit {
     /** Descriptors a child needs besides one per connection: jars, pipes, rings, epoll, spares. */
@@ -39,7 +41,30 @@ final class FdLimit {
                     + " limit is " + hard + " (ulimit -Hn) and raising it needs root and prlimit (util-linux): run as root,"
                     + " raise the limit beforehand, or use fewer --connections");
         }
-        return List.of("prlimit", "--nofile=" + need + ":" + need, "--");
+        List<String> prefix = List.of("prlimit", "--nofile=" + need + ":" + need, "--");
+        String refused = tryPrefix(prefix);
+        if (refused != null) {
+            throw new IllegalStateException(connections + " connections need " + need + " descriptors per process; the hard"
+                    + " limit is " + hard + " (ulimit -Hn) and raising it failed (" + refused + "; a container without"
+                    + " CAP_SYS_RESOURCE cannot raise it): raise it beforehand or use fewer --connections");
+        }
+        return prefix;
+    }
+
+    /** Runs {@code prefix true}: null if that works, else what prlimit said. */
+    private static String tryPrefix(List<String> prefix) {
+        try {
+            List<String> cmd = new java.util.ArrayList<>(prefix);
+            cmd.add("true");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            return p.waitFor() == 0 ? null : said.isEmpty() ? "exit " + p.exitValue() : said;
+        } catch (IOException e) {
+            return e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     /** This process's hard limit on open files (Long.MAX_VALUE for unlimited or unknown). */
@@ -69,8 +94,8 @@ final class FdLimit {
 
     private static long readLong(Path p, long otherwise) {
         try {
-            return Long.parseLong(Files.readString(p).trim());
-        } catch (IOException | NumberFormatException e) {
+            return Long.parseLong(Files.readAllLines(p).get(0).trim()); // readString stops early on some /proc files
+        } catch (IOException | RuntimeException e) {
             return otherwise;
         }
     }

@@ -56,13 +56,13 @@ record Snapshot(long fds, long watchedFds, long nativeBytes, long nativeAllocati
                 get(m, "platformThreads"), get(m, "heapBytes"), get(m, "connections"), get(m, "reachableSockets"));
     }
 
-    /** For the report: the figures a reader compares between start and end. */
-    String summary() {
+    /** For the report: the figures a reader compares between start and end ({@code afterGc}: heap label). */
+    String summary(boolean afterGc) {
         return String.format(Locale.ROOT,
-                "fds %d (sockets/pipes/anon %d), native %s in %d allocations (+%s pooled idle), RSS %s,"
-                        + " virtual threads %d, platform threads %d, heap after GC %s",
+                "fds %d (sockets/pipes/anon %d), Weft native %s in %d allocations (+%s pooled idle), RSS %s,"
+                        + " virtual threads %d, platform threads %d, heap %s %s",
                 fds, watchedFds, mib(nativeBytes), nativeAllocations, mib(pooledBytes), mib(rssKib * 1024),
-                virtualThreads, platformThreads, mib(heapBytes));
+                virtualThreads, platformThreads, afterGc ? "after GC" : "used (no GC)", mib(heapBytes));
     }
 
     static String mib(long bytes) {

@@ -66,7 +66,7 @@ public final class Soak {
         for (SoakBackend b : opts.backends()) {
             BackendRun r = runOne(b);
             runs.add(r);
-            out.println(r.backend().key + ": " + r.verdict() + (r.problems().isEmpty() ? "" : ""));
+            out.println(r.backend().key + ": " + r.verdict());
             for (String p : r.problems()) out.println("  " + (r.skipped() ? "" : "FAILED: ") + p);
         }
         out.println();
@@ -103,6 +103,7 @@ public final class Soak {
             server = ChildProcess.start("server-" + backend.key, prefix, serverFlags, SoakServer.class, List.of());
             serverLine = server.await(SoakServer.READY, deadline(START_SECONDS));
             if (serverLine == null) {
+                server.awaitExit(5); // let its standard error be read to the end
                 String why = "the echo server did not start" + server.stderrTail();
                 // A kernel or container without io_uring: Weft refuses the backend; not a soak failure.
                 boolean unavailable = why.contains("BackendUnavailableException");
@@ -112,7 +113,7 @@ public final class Soak {
             String description = serverLine.substring(SoakServer.READY.length()).trim();
             out.println("server: " + description);
             start = snapshot(server, "SNAPSHOT");
-            out.println("start: " + start.summary());
+            out.println("start: " + start.summary(true));
 
             List<String> clientFlags = new ArrayList<>(List.of("-XX:+UseG1GC", "-Xms128m", "-Xmx1g"));
             client = ChildProcess.start("client-" + backend.key, prefix, clientFlags, SoakClient.class, List.of(
@@ -150,7 +151,7 @@ public final class Soak {
                     out.println(intervalLine((at - loadStart) / 1e9, secs, now, previous, rate, st));
                     if (loaded == null && (at - loadStart) / 1e9 >= opts.seconds() / 2.0) {
                         loaded = snapshot(server, "PROBE");
-                        out.println("under load: " + loaded.summary());
+                        out.println("under load: " + loaded.summary(false));
                     }
                     previous = now;
                     previousAt = at;
@@ -189,7 +190,7 @@ public final class Soak {
                 problems.add("STUCK server threads: " + drained.substring("DRAINED".length()).trim());
             }
             end = snapshot(server, "SNAPSHOT");
-            out.println("end: " + end.summary());
+            out.println("end: " + end.summary(true));
             problems.addAll(LeakVerdict.problems(start, end));
             server.send("STATS");
             String st = server.await("STATS", deadline(30));

@@ -96,7 +96,7 @@ public final class SoakClient {
                             active.remove(s);
                             if (stall) stallPermits.release();
                         }
-                        Thread.sleep(r.nextInt(200)); // then reconnect
+                        Thread.sleep(r.nextInt(20)); // then reconnect
                     }
                 } catch (InterruptedException e) {
                     // the drain's bound is over: stop
