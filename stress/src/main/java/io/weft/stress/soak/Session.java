@@ -30,6 +30,13 @@ final class Session {
     static final int MAX_CHUNK = 8192;
     static final int PAUSE_PERCENT = 25;
     static final int MAX_PAUSE_MILLIS = 100;
+    /**
+     * A connection first sits idle for up to this long, as a keep-alive connection does: the
+     * server's reader is parked meanwhile (no buffer pinned in completion mode), and sessions
+     * last long enough that nearly all slots hold an open connection at any moment rather
+     * than being between a close and the next connect.
+     */
+    static final int MAX_IDLE_MILLIS = 2000;
 
     final int slot;
     final SessionPlan plan;
@@ -166,6 +173,7 @@ final class Session {
         Socket s = socket;
         try {
             OutputStream out = s.getOutputStream();
+            Thread.sleep(random.nextInt(MAX_IDLE_MILLIS));
             while (sent < plan.total() && !resetting) {
                 int n = (int) Math.min(1 + random.nextInt(MAX_CHUNK), plan.total() - sent);
                 ByteStream.fill(plan.seed(), sent, buf, 0, n);

@@ -111,7 +111,8 @@ public final class Soak {
             }
             Map<String, Long> ready = keyValues(serverLine);
             String description = serverLine.substring(SoakServer.READY.length()).trim();
-            out.println("server: " + description);
+            out.println("server: " + description + "; machine: " + Runtime.getRuntime().availableProcessors()
+                    + " CPUs, load average " + loadAverage());
             start = snapshot(server, "SNAPSHOT");
             out.println("start: " + start.summary(true));
 
@@ -190,7 +191,7 @@ public final class Soak {
                 problems.add("STUCK server threads: " + drained.substring("DRAINED".length()).trim());
             }
             end = snapshot(server, "SNAPSHOT");
-            out.println("end: " + end.summary(true));
+            out.println("end: " + end.summary(true) + "; load average " + loadAverage());
             problems.addAll(LeakVerdict.problems(start, end));
             server.send("STATS");
             String st = server.await("STATS", deadline(30));
@@ -256,6 +257,19 @@ public final class Soak {
             }
         }
         return m;
+    }
+
+    /**
+     * The 1, 5 and 15-minute load averages: the soak's throughput depends on what else the
+     * machine runs, so the report says how busy it was.
+     */
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/loadavg")).get(0).split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static long deadline(long seconds) {
