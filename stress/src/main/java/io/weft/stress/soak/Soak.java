@@ -170,6 +170,14 @@ public final class Soak {
                 }
             }
             client.stop(5);
+            if (clientStats != null) {
+                out.printf(Locale.ROOT, "clients: %d connections (%d to ::1): %d closed, %d half-closed, %d reset, %d stalled"
+                                + " (%d of them blocking the sender); %d bytes sent, %d echoed bytes checked, %d problems%n",
+                        clientStats.get("opened"), clientStats.get("ipv6"), clientStats.get("closed"),
+                        clientStats.get("halfClosed"), clientStats.get("resets"), clientStats.get("stalls"),
+                        clientStats.get("stallsBlocked"), clientStats.get("sent"), clientStats.get("verified"),
+                        clientStats.get("problems"));
+            }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
             if (clientStats != null) {
                 meanRate = clientStats.get("verified") / (clientStats.get("millis") / 1000.0);
