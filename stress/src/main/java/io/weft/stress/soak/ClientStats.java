@@ -19,6 +19,13 @@ final class ClientStats {
     final LongAdder bytesSent = new LongAdder();
     final LongAdder bytesVerified = new LongAdder();
     final AtomicLong problemCount = new AtomicLong();
+    /**
+     * How late the client's heartbeat (a virtual thread sleeping 100 ms at a time) woke up, in
+     * all: time the client JVM was not running its own virtual threads (CPU starvation on a
+     * loaded machine, GC). The stuck check does not count it against the server.
+     */
+    final AtomicLong lagNanos = new AtomicLong();
+    final AtomicLong maxLagNanos = new AtomicLong();
     private final Queue<String> problems = new ConcurrentLinkedQueue<>();
     static final int KEEP = 20;
 
@@ -35,8 +42,9 @@ final class ClientStats {
     String line(int active) {
         return String.format(Locale.ROOT,
                 "active=%d opened=%d ipv6=%d closed=%d halfClosed=%d resets=%d stalls=%d stallsBlocked=%d"
-                        + " sent=%d verified=%d problems=%d",
+                        + " sent=%d verified=%d problems=%d lagMillis=%d maxLagMillis=%d",
                 active, opened.sum(), ipv6.sum(), closed.sum(), halfClosed.sum(), resets.sum(), stalls.sum(),
-                stallsBlocked.sum(), bytesSent.sum(), bytesVerified.sum(), problemCount.get());
+                stallsBlocked.sum(), bytesSent.sum(), bytesVerified.sum(), problemCount.get(), lagNanos.get() / 1_000_000,
+                maxLagNanos.get() / 1_000_000);
     }
 }

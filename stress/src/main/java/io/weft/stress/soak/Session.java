@@ -45,6 +45,10 @@ final class Session {
     private final InetAddress localAddress;
     private final SplittableRandom random;
     volatile long lastProgress = System.nanoTime();
+    /** {@link ClientStats#lagNanos} when progress was last made: the client's own lag since then is not the server's. */
+    private volatile long lagAtProgress;
+    private volatile Thread writerThread;
+    private volatile Thread readerThread;
     volatile long stalledUntil;
     volatile String phase = "connecting";
     volatile long sent;
@@ -76,7 +80,9 @@ final class Session {
             progress();
             stats.opened.increment();
             if (plan.ipv6()) stats.ipv6.increment();
+            readerThread = Thread.currentThread();
             writer = Thread.ofVirtual().name("soak-writer-" + slot).start(this::write);
+            writerThread = writer;
             read(s.getInputStream());
         } catch (IOException e) {
             if (!resetting) stats.problem(describe() + ": " + e);
@@ -189,8 +195,8 @@ final class Session {
             if (halfCloses() && !resetting) s.shutdownOutput();
         } catch (IOException e) {
             if (!resetting && !s.isClosed()) stats.problem(describe() + ": write: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (InterruptedException | RuntimeException e) {
+            stats.problem(describe() + ": writer: " + e); // a harness bug, or nobody to interrupt us
         }
     }
 
@@ -200,12 +206,19 @@ final class Session {
     }
 
     private void progress() {
+        lagAtProgress = stats.lagNanos.get();
         lastProgress = System.nanoTime();
     }
 
-    /** Is it stuck: no byte moved for {@code boundNanos}, outside a deliberate stall? */
+    /**
+     * Is it stuck: no byte moved for {@code boundNanos}, outside a deliberate stall, not
+     * counting the time the client JVM itself was not running its virtual threads (its
+     * heartbeat's lag, {@link ClientStats#lagNanos}: on a loaded machine the client's own
+     * sleeps can wake seconds late, which says nothing about the server)?
+     */
     boolean stuck(long now, long boundNanos) {
-        return !"done".equals(phase) && now - lastProgress > boundNanos && now - stalledUntil > boundNanos;
+        long quiet = now - lastProgress - (stats.lagNanos.get() - lagAtProgress);
+        return !"done".equals(phase) && quiet > boundNanos && now - stalledUntil > boundNanos;
     }
 
     String describe() {
@@ -215,9 +228,25 @@ final class Session {
                 plan.kind() == SessionPlan.Kind.STALL ? ", stalls " + plan.stallMillis() + " ms" : "");
     }
 
-    /** For a stuck report: where it is. */
+    /** For a stuck report: where it is, and where its two threads are. */
     String state() {
         return describe() + " " + phase + ", sent " + sent + ", received " + received + ", "
-                + (System.nanoTime() - lastProgress) / 1_000_000 + " ms without progress";
+                + (System.nanoTime() - lastProgress) / 1_000_000 + " ms without progress (client lag "
+                + (stats.lagNanos.get() - lagAtProgress) / 1_000_000 + " ms meanwhile); reader " + where(readerThread)
+                + "; writer " + where(writerThread);
+    }
+
+    private static String where(Thread t) {
+        if (t == null) return "none";
+        StringBuilder sb = new StringBuilder(t.getState().toString());
+        StackTraceElement[] st = t.getStackTrace();
+        for (int i = 0; i < Math.min(st.length, 8); i++) {
+            if (st[i].getClassName().startsWith("io.weft.stress")) {
+                sb.append(" at ").append(st[i]);
+                break;
+            }
+            sb.append(" at ").append(st[i].getClassName().replaceAll(".*\\.", "")).append('.').append(st[i].getMethodName());
+        }
+        return sb.toString();
     }
 }

@@ -160,6 +160,7 @@ public final class Soak {
             }
             Integer clientExit = client.awaitExit(30);
             problems.addAll(clientProblems);
+            if (!clientProblems.isEmpty() && !client.stderrTail().isEmpty()) problems.add("client:" + client.stderrTail());
             if (result == null) {
                 problems.add("the load client gave no result (" + (clientExit == null ? "still running" : "exit " + clientExit)
                         + ")" + client.stderrTail());
@@ -172,11 +173,12 @@ public final class Soak {
             client.stop(5);
             if (clientStats != null) {
                 out.printf(Locale.ROOT, "clients: %d connections (%d to ::1): %d closed, %d half-closed, %d reset, %d stalled"
-                                + " (%d of them blocking the sender); %d bytes sent, %d echoed bytes checked, %d problems%n",
+                                + " (%d of them blocking the sender); %d bytes sent, %d echoed bytes checked, %d problems;"
+                                + " the client's own scheduling lag %d ms in all, %d ms at most%n",
                         clientStats.get("opened"), clientStats.get("ipv6"), clientStats.get("closed"),
                         clientStats.get("halfClosed"), clientStats.get("resets"), clientStats.get("stalls"),
                         clientStats.get("stallsBlocked"), clientStats.get("sent"), clientStats.get("verified"),
-                        clientStats.get("problems"));
+                        clientStats.get("problems"), clientStats.get("lagMillis"), clientStats.get("maxLagMillis"));
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
             if (clientStats != null) {

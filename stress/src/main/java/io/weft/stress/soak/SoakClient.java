@@ -104,6 +104,20 @@ public final class SoakClient {
             }));
         }
 
+        Thread heartbeat = Thread.ofVirtual().name("soak-heartbeat").start(() -> {
+            try {
+                for (long before = System.nanoTime(); ; ) {
+                    Thread.sleep(100);
+                    long now = System.nanoTime();
+                    long late = Math.max(0, now - before - 100_000_000L);
+                    stats.lagNanos.addAndGet(late);
+                    stats.maxLagNanos.accumulateAndGet(late, Math::max);
+                    before = now;
+                }
+            } catch (InterruptedException e) {
+                // the end
+            }
+        });
         long stuckNanos = TimeUnit.SECONDS.toNanos(stuckSeconds);
         Set<Session> reported = ConcurrentHashMap.newKeySet();
         long nextReport = t0 + TimeUnit.SECONDS.toNanos(interval);
@@ -132,6 +146,7 @@ public final class SoakClient {
                 if (reported.add(s)) stats.problem("STUCK at the end (no finish within " + stuckSeconds + " s): " + s.state());
             }
         }
+        heartbeat.interrupt();
         System.out.println(PROGRESS + " " + stats.line(active.size()));
         for (String p : stats.problems()) System.out.println(PROBLEM + " " + p);
         long more = stats.problemCount.get() - ClientStats.KEEP;
