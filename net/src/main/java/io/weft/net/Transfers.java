@@ -132,25 +132,30 @@ final class Transfers {
 
     private int readReady(byte[] b, int off, int len, long deadline) throws IOException {
         int want = Math.min(len, IoBuffers.SIZE);
-        MemorySegment buf = IoBuffers.take(want);
-        try {
-            for (;;) {
-                long n = Libc.recv(socket.fd, buf, want, 0);
+        for (;;) {
+            long n;
+            // The native buffer is held for the system call only, not across the wait: a reader
+            // parked for minutes then pins no native memory (the JDK's sockets do the same with
+            // their temporary direct buffers). Found by the soak: 5,600 idle connections held
+            // 5,600 buffers of 16 KiB (87 MiB) in readiness mode, against 8 MiB in completion mode.
+            MemorySegment buf = IoBuffers.take(want);
+            try {
+                n = Libc.recv(socket.fd, buf, want, 0);
                 if (n > 0) {
                     MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, b, off, (int) n);
                     return (int) n;
                 }
-                if (n == 0) {
-                    return -1;
-                }
-                if (n == -Errno.EAGAIN) {
-                    SocketWaits.await(socket, Events.IN, deadline, "Read timed out");
-                } else if (!retryable((int) n)) {
-                    throw readFailure((int) n, false);
-                }
+            } finally {
+                IoBuffers.give(buf);
             }
-        } finally {
-            IoBuffers.give(buf);
+            if (n == 0) {
+                return -1;
+            }
+            if (n == -Errno.EAGAIN) {
+                SocketWaits.await(socket, Events.IN, deadline, "Read timed out");
+            } else if (!retryable((int) n)) {
+                throw readFailure((int) n, false);
+            }
         }
     }
 

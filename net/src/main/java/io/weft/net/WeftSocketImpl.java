@@ -204,9 +204,20 @@ final class WeftSocketImpl extends SocketImpl {
             timeout = timeoutMillis;
         }
         int fd = acceptFd(s, q, timeout);
+        InetSocketAddress remote;
+        InetSocketAddress local;
         try {
-            target.adoptAccepted(fd);
+            // Not getpeername: a client that reset the connection before it was accepted still
+            // comes out of accept, but getpeername then fails with ENOTCONN, and accept()
+            // threw that (found by the soak), ending a typical server's accept loop. The JDK
+            // returns the connection with its peer's address, and its first read reports the reset.
+            remote = Sockets.acceptedPeerAddress(fd);
+            local = Sockets.localAddress(fd);
+            target.adoptAccepted(fd, remote, local);
         } catch (IOException | RuntimeException e) {
+            // adoptAccepted fails only before the target owns the descriptor: close it here,
+            // once (closing the target too would close the number twice, and by then it may
+            // belong to another connection).
             Libc.close(fd);
             throw e;
         }
@@ -239,13 +250,13 @@ final class WeftSocketImpl extends SocketImpl {
         }
     }
 
-    private void adoptAccepted(int fd) throws IOException {
+    /** Takes over an accepted descriptor; throws only before it owns it (adopt's first step). */
+    private void adoptAccepted(int fd, InetSocketAddress remote, InetSocketAddress local) throws IOException {
         synchronized (stateLock) {
             adopt(fd);
-            InetSocketAddress remote = Sockets.remoteAddress(fd);
             address = remote.getAddress();
             port = remote.getPort();
-            localport = Sockets.localAddress(fd).getPort();
+            localport = local.getPort();
         }
     }
 

@@ -176,6 +176,54 @@ class WeftSocketTest {
         }
     }
 
+    /**
+     * A reader parked for data holds no native buffer. Found by the soak: in readiness mode
+     * (and on platform threads) each parked reader held a 16 KiB buffer across its wait, so
+     * 5,600 idle connections pinned 87 MiB. Completion mode receives into the carrier's buffer
+     * ring, registered once, before the first measurement here.
+     */
+    @ParameterizedTest
+    @MethodSource("io.weft.net.NetFixture#all")
+    void parkedReadersPinNoNativeBuffers(NetFixture fixture) throws Exception {
+        int readers = 100;
+        try (WeftScheduler weft = fixture.start();
+             ServerSocket listener = new WeftServerSocket(0, readers, InetAddress.getLoopbackAddress())) {
+            List<Socket> clients = new ArrayList<>();
+            List<Socket> accepted = new ArrayList<>();
+            try {
+                for (int i = 0; i < readers; i++) {
+                    clients.add(new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort()));
+                    accepted.add(listener.accept());
+                }
+                CountDownLatch reading = new CountDownLatch(readers);
+                List<CompletableFuture<Integer>> reads = new ArrayList<>();
+                for (Socket s : accepted) {
+                    reads.add(fixture.run(weft, () -> {
+                        InputStream in = s.getInputStream();
+                        reading.countDown();
+                        return in.read(new byte[8192]); // larger than IoBuffers.SMALL: a 16 KiB buffer
+                    }));
+                }
+                reading.await();
+                Thread.sleep(1000); // every reader into its read and parked
+                long parked = inUseNativeBytes();
+                for (Socket c : clients) c.getOutputStream().write(1);
+                for (CompletableFuture<Integer> r : reads) assertEquals(1, NetFixture.get(r));
+                long done = inUseNativeBytes();
+                assertTrue(parked - done < readers * 1024L, fixture + ": " + readers + " parked readers held "
+                        + (parked - done) + " bytes of native memory more than none");
+            } finally {
+                for (Socket s : accepted) s.close();
+                for (Socket s : clients) s.close();
+            }
+        }
+    }
+
+    /** Weft's native memory in use: allocated, minus the buffers idle in the pool. */
+    private static long inUseNativeBytes() {
+        return io.weft.poller.sys.NativeMemory.liveBytes() - io.weft.poller.sys.IoBuffers.idleBytes();
+    }
+
     static void echo(Socket s) {
         try (s) {
             InputStream in = s.getInputStream();

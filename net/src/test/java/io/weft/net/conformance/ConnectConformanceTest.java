@@ -55,6 +55,31 @@ class ConnectConformanceTest {
         });
     }
 
+    /**
+     * A client that connects and resets (SO_LINGER 0, close) before the server accepts: accept
+     * still returns that connection, with the client's address, and its first read reports the
+     * reset. Weft's accept threw {@code ErrnoException: getpeername: ENOTCONN} instead (found by
+     * the soak, {@code ./weft stress soak}), which ends a typical server's accept loop.
+     */
+    @ConformanceTest
+    void aConnectionResetBeforeAcceptIsStillAccepted(Row row) throws Exception {
+        row.run(c -> {
+            ServerSocket server = c.listen();
+            Socket early = c.socket(IPV4, server.getLocalPort()); // handshake done: in the backlog
+            int earlyPort = early.getLocalPort();
+            early.setSoLinger(true, 0);
+            early.close(); // RST before anybody accepted it
+            Socket accepted = c.accept(server);
+            c.expect("accept returns the reset connection, with its peer's port", true,
+                    () -> accepted.getPort() == earlyPort);
+            c.expectThrows("its first read", SocketException.class, "Connection reset",
+                    () -> accepted.getInputStream().read());
+            Socket next = c.socket(IPV4, server.getLocalPort());
+            Socket second = c.accept(server);
+            c.expect("the next accept returns the next connection", true, () -> second.getPort() == next.getLocalPort());
+        });
+    }
+
     @ConformanceTest
     void connectingConstructors(Row row) throws Exception {
         row.run(c -> {

@@ -60,6 +60,11 @@ public final class Sockets {
     public static final int SO_REUSEPORT = CONSTANTS.soReuseport;
     /** Linux only. */
     public static final int SO_INCOMING_NAPI_ID = CONSTANTS.soIncomingNapiId;
+    /**
+     * Linux only: the peer's address as accept(2) saw it; unlike getpeername(2), also after a
+     * reset (include/uapi/asm-generic/socket.h: 28).
+     */
+    public static final int SO_PEERNAME = OsPlatform.current() == OsPlatform.LINUX ? 28 : UNSUPPORTED;
     public static final int IP_TOS = CONSTANTS.ipTos;
     public static final int IPV6_V6ONLY = CONSTANTS.ipv6V6only;
     public static final int IPV6_TCLASS = CONSTANTS.ipv6Tclass;
@@ -202,6 +207,29 @@ public final class Sockets {
     /** The address of {@code fd}'s peer ({@code getpeername}). */
     public static InetSocketAddress remoteAddress(int fd) throws ErrnoException {
         return name(fd, false);
+    }
+
+    /**
+     * The peer of a socket returned by {@code accept(2)}, as accept itself reports it: also when
+     * the peer reset the connection before it was accepted, where {@code getpeername(2)} fails
+     * with {@code ENOTCONN} (the kernel's getname refuses a closed socket's peer to getpeername
+     * but not to accept or {@code SO_PEERNAME}). The JDK gets the address from accept and
+     * returns such a connection; its first read then reports the reset.
+     */
+    public static InetSocketAddress acceptedPeerAddress(int fd) throws ErrnoException {
+        try {
+            return remoteAddress(fd);
+        } catch (ErrnoException e) {
+            // Off Linux there is no SO_PEERNAME: the reset surfaces here, as before.
+            if (e.errno() != Errno.ENOTCONN || SO_PEERNAME == UNSUPPORTED) throw e;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(SocketAddresses.MAX_SIZE);
+            MemorySegment len = arena.allocate(JAVA_INT);
+            len.set(JAVA_INT, 0, SocketAddresses.MAX_SIZE);
+            ErrnoException.check("getsockopt(SO_PEERNAME)", Libc.getsockopt(fd, SOL_SOCKET, SO_PEERNAME, addr, len));
+            return SocketAddresses.decode(addr);
+        }
     }
 
     private static InetSocketAddress name(int fd, boolean local) throws ErrnoException {
