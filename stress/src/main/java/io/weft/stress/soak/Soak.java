@@ -208,6 +208,12 @@ public final class Soak {
             if (st != null) {
                 serverStats = keyValues(st);
                 out.println("server: " + st.substring("STATS".length()).trim());
+                if (opts.faults() != null) {
+                    // A run under faults that injected none tested nothing about them.
+                    if (serverStats.getOrDefault("faultsInjected", 0L) == 0) {
+                        problems.add("--faults was given but the server injected no fault");
+                    }
+                }
                 if (serverStats.get("unexpected") > 0) {
                     problems.add("the server saw " + serverStats.get("unexpected") + " unexpected connection errors"
                             + server.stderrTail());

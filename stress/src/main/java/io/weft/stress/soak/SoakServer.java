@@ -1,5 +1,6 @@
 package io.weft.stress.soak;
 
+import io.weft.poller.faults.Faults;
 import io.weft.net.NetMode;
 import io.weft.net.WeftServerSocket;
 import io.weft.poller.Backend;
@@ -26,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Prints {@code SOAK-SERVER-READY port4=P port6=P|0 backend=... mode=...}, then answers the
  * parent's commands on standard input, one line each:
  * <ul>
- *   <li>{@code STATS}: {@code STATS accepted=... open=... echoed=... resets=... eofs=... unexpected=...};</li>
+ *   <li>{@code STATS}: {@code STATS accepted=... open=... echoed=... resets=... eofs=... unexpected=...
+ *       faultsInjected=...} (the faults weft.faults injected so far, 0 without it);</li>
  *   <li>{@code SNAPSHOT}: {@code SNAPSHOT <Snapshot line>}, after full GCs; {@code PROBE}: the
  *       same without GC (under load);</li>
  *   <li>{@code DRAIN seconds}: waits until no connection is being served, then
@@ -67,9 +69,10 @@ public final class SoakServer {
                 String[] w = cmd.trim().split("\\s+");
                 switch (w[0]) {
                     case "STATS" -> System.out.printf(Locale.ROOT,
-                            "STATS accepted=%d open=%d echoed=%d resets=%d eofs=%d unexpected=%d%n",
+                            "STATS accepted=%d open=%d echoed=%d resets=%d eofs=%d unexpected=%d faultsInjected=%d%n",
                             connections.accepted.sum(), connections.open(), connections.bytesEchoed.sum(),
-                            connections.endedByReset.sum(), connections.endedByEof.sum(), connections.unexpected.sum());
+                            connections.endedByReset.sum(), connections.endedByEof.sum(), connections.unexpected.sum(),
+                            Faults.injected().values().stream().mapToLong(Long::longValue).sum());
                     case "SNAPSHOT" -> System.out.println("SNAPSHOT " + probe.take(true).line());
                     case "PROBE" -> System.out.println("SNAPSHOT " + probe.take(false).line());
                     case "DRAIN" -> {
