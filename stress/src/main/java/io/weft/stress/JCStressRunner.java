@@ -61,9 +61,10 @@ public final class JCStressRunner {
 
     /**
      * All of weft's tests except the deliberately broken ones: {@code io.weft.stress.<module>},
-     * and {@code io.weft.scheduler} for the tests of the scheduler's package-private protocols.
+     * and {@code io.weft.scheduler} / {@code io.weft.net} for the tests of those modules' package-private
+     * protocols.
      */
-    private static final String SUITE = "^io\\.weft\\.(stress\\.(?!selfcheck\\.)|scheduler\\.)";
+    private static final String SUITE = "^io\\.weft\\.(stress\\.(?!selfcheck\\.)|scheduler\\.|net\\.)";
     private static final String SELFCHECK = "^io\\.weft\\.stress\\.selfcheck\\.";
 
     /** jcstress options that take a value (required, or optional when one follows). */
