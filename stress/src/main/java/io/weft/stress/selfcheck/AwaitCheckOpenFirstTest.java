@@ -41,6 +41,7 @@ public class AwaitCheckOpenFirstTest {
     public void waiter(IIII_Result r) {
         if (!isOpen.getAsBoolean()) { // BUG: checked before the wait is visible to the closer
             r.r1 = wait.onCancel() ? 1 : 0;
+            return;
         }
         registry.register(wait);
     }
