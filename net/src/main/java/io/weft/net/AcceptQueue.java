@@ -138,6 +138,16 @@ final class AcceptQueue {
         }
     }
 
+    /** Connections queued and not yet taken (for tests: jcstress AcceptQueueOfferVsCloseTest). */
+    int queued() {
+        lock.lock();
+        try {
+            return fds.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * The listener is closing: wakes every acceptor, stops the stream and waits (briefly) for
      * its final completion, so that the kernel drops its reference to the listening socket

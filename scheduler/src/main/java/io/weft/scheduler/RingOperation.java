@@ -88,6 +88,11 @@ public abstract class RingOperation extends RingWork {
      */
     protected void onComplete(int result, int flags) {}
 
+    /** Whether the final completion has been handed over (what {@link #run} waits for). For jcstress. */
+    final boolean isDone() {
+        return done;
+    }
+
     /** The completion's {@link io.weft.poller.Completion} flags. */
     public final int flags() {
         return flags;

@@ -11,6 +11,8 @@ import java.util.function.BooleanSupplier;
 public final class BrokenSleepGate {
     /** The bug this copy has. */
     public enum Flaw {
+        /** None: the real code, for self-checks whose bug is elsewhere. */
+        NONE,
         /** {@link #enterSleep} announces SLEEPING with a release store, not a volatile one. */
         RELEASE_ANNOUNCE,
         /** {@link #claimWakeup} reads SLEEPING, then writes WOKEN: no CAS. */

@@ -19,6 +19,8 @@ public final class BrokenTimer {
         NONE,
         /** {@link #fire} and {@link #cancel} read PENDING, then write their state: no CAS. */
         CHECK_THEN_SET,
+        /** {@code get}'s latch: the state is read before the latch is published, not after. */
+        CHECK_BEFORE_LATCH,
     }
 
     public static final int PENDING = 0;
@@ -99,6 +101,19 @@ public final class BrokenTimer {
 
     private CountDownLatch awaitDone() {
         CountDownLatch l = done;
+        if (l == null && flaw == Flaw.CHECK_BEFORE_LATCH) {
+            boolean finished = state != PENDING; // BUG: a finisher between this and the publication finds no latch
+            synchronized (this) {
+                l = done;
+                if (l == null) {
+                    done = l = new CountDownLatch(1);
+                }
+            }
+            if (finished) {
+                l.countDown();
+            }
+            return l;
+        }
         if (l == null) {
             synchronized (this) {
                 l = done;
