@@ -13,11 +13,11 @@ import static io.weft.poller.epoll.EpollEvent.EPOLL_CTL_MOD;
 import io.weft.poller.Backend;
 import io.weft.poller.CompletionHandler;
 import io.weft.poller.Events;
-import io.weft.poller.Poller;
 import io.weft.poller.PollerConfig;
 import io.weft.poller.faults.FaultOp;
 import io.weft.poller.faults.FaultOp.Fault;
 import io.weft.poller.faults.Faults;
+import io.weft.poller.internal.ReadinessPoller;
 import io.weft.poller.internal.ReadinessTable;
 import io.weft.poller.internal.WakeupSignal;
 import io.weft.poller.sys.Errno;
@@ -34,7 +34,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Owner thread only, except {@link #wakeup()} and {@link #isOpen()}.
  */
-public final class EpollPoller implements Poller {
+public final class EpollPoller extends ReadinessPoller {
     private static final int READ_EVENTS = EPOLLIN | EPOLLPRI | EPOLLERR | EPOLLHUP | EPOLLRDHUP;
     private static final int WRITE_EVENTS = EPOLLOUT | EPOLLERR | EPOLLHUP;
 
@@ -44,9 +44,6 @@ public final class EpollPoller implements Poller {
     /** epoll_wait's output array, then one more event for epoll_ctl's input. */
     private final MemorySegment events;
     private final MemorySegment ctlEvent;
-    private final ReadinessTable waits = new ReadinessTable();
-    private boolean polling;
-    private volatile boolean open = true;
 
     private EpollPoller(int epfd, int maxEvents, WakeupSignal wakeup, MemorySegment events) {
         this.epfd = epfd;
@@ -142,48 +139,24 @@ public final class EpollPoller implements Poller {
     }
 
     @Override
-    public int poll(long timeoutNanos, CompletionHandler handler) throws IOException {
-        ensureOpen();
-        if (polling) {
-            throw new IllegalStateException("poll is not reentrant: called from a completion handler");
+    protected int waitForEvents(long waitNanos) {
+        return Libc.epollWait(epfd, events, maxEvents, toMillis(waitNanos));
+    }
+
+    @Override
+    protected String waitCall() {
+        return "epoll_wait";
+    }
+
+    @Override
+    protected int deliver(int i, CompletionHandler handler) throws IOException {
+        int fd = (int) EpollEvent.data(events, i);
+        if (fd == wakeup.fd()) {
+            wakeup.drain();
+            wakeup.consumed();
+            return WOKEN_UP;
         }
-        polling = true;
-        try {
-            long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
-            long wait = timeoutNanos;
-            for (;;) {
-                int n = Libc.epollWait(epfd, events, maxEvents, toMillis(wait));
-                if (n != -Errno.EINTR) {
-                    ErrnoException.check("epoll_wait", n);
-                    int delivered = 0;
-                    boolean wokenUp = false;
-                    for (int i = 0; i < n; i++) {
-                        int fd = (int) EpollEvent.data(events, i);
-                        if (fd == wakeup.fd()) {
-                            wakeup.drain();
-                            wakeup.consumed();
-                            wokenUp = true;
-                        } else {
-                            delivered += dispatch(fd, EpollEvent.events(events, i), handler);
-                        }
-                    }
-                    // An event for a wait disarmed meanwhile delivers nothing: keep waiting.
-                    if (delivered > 0 || wokenUp || timeoutNanos == 0) {
-                        return delivered;
-                    }
-                }
-                // EINTR (a signal, or task work the kernel queued to this thread, e.g. when a
-                // ring it used is torn down): wait again for the time left.
-                if (timeoutNanos > 0) {
-                    wait = deadline - System.nanoTime();
-                    if (wait <= 0) {
-                        return 0;
-                    }
-                }
-            }
-        } finally {
-            polling = false;
-        }
+        return dispatch(fd, EpollEvent.events(events, i), handler);
     }
 
     private int dispatch(int fd, int ready, CompletionHandler handler) throws ErrnoException {
@@ -224,29 +197,10 @@ public final class EpollPoller implements Poller {
     }
 
     @Override
-    public boolean isOpen() {
-        return open;
-    }
-
-    @Override
-    public void close(CompletionHandler handler) {
-        if (!open) {
-            return;
-        }
-        if (polling) {
-            throw new IllegalStateException("close is not allowed from a completion handler");
-        }
-        open = false;
-        waits.forEachArmed(slot -> handler.onCompletion(waits.remove(slot), -Errno.ECANCELED, 0));
+    protected void release() {
         Libc.close(epfd);
         wakeup.close();
         NativeMemory.free(events);
-    }
-
-    private void ensureOpen() {
-        if (!open) {
-            throw new IllegalStateException("poller is closed");
-        }
     }
 
     @Override

@@ -11,8 +11,8 @@ import static io.weft.poller.kqueue.Kevent.EV_ONESHOT;
 import io.weft.poller.Backend;
 import io.weft.poller.CompletionHandler;
 import io.weft.poller.Events;
-import io.weft.poller.Poller;
 import io.weft.poller.PollerConfig;
+import io.weft.poller.internal.ReadinessPoller;
 import io.weft.poller.internal.ReadinessTable;
 import io.weft.poller.sys.Errno;
 import io.weft.poller.sys.ErrnoException;
@@ -35,7 +35,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Owner thread only, except {@link #wakeup()} and {@link #isOpen()}.
  */
-public final class KqueuePoller implements Poller {
+public final class KqueuePoller extends ReadinessPoller {
     private final KqueueLibrary lib;
     private final int kq;
     private final int maxEvents;
@@ -46,9 +46,6 @@ public final class KqueuePoller implements Poller {
     private final MemorySegment events;
     private final MemorySegment change;
     private final MemorySegment timeout;
-    private final ReadinessTable waits = new ReadinessTable();
-    private boolean polling;
-    private volatile boolean open = true;
 
     private KqueuePoller(KqueueLibrary lib, int kq, int maxEvents, KqueueWakeup wakeup, MemorySegment memory) {
         this.lib = lib;
@@ -134,54 +131,31 @@ public final class KqueuePoller implements Poller {
     }
 
     @Override
-    public int poll(long timeoutNanos, CompletionHandler handler) throws IOException {
-        ensureOpen();
-        if (polling) {
-            throw new IllegalStateException("poll is not reentrant: called from a completion handler");
+    protected int waitForEvents(long waitNanos) {
+        // kevent takes a timespec: nanoseconds, so no rounding to milliseconds as epoll needs.
+        MemorySegment ts = MemorySegment.NULL;
+        if (waitNanos >= 0) {
+            Kevent.setTimespec(timeout, waitNanos);
+            ts = timeout;
         }
-        polling = true;
-        try {
-            long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
-            long wait = timeoutNanos;
-            for (;;) {
-                // kevent takes a timespec: nanoseconds, so no rounding to milliseconds as epoll needs.
-                MemorySegment ts = MemorySegment.NULL;
-                if (wait >= 0) {
-                    Kevent.setTimespec(timeout, wait);
-                    ts = timeout;
-                }
-                int n = lib.kevent(kq, MemorySegment.NULL, 0, events, maxEvents, ts);
-                if (n != -Errno.EINTR) {
-                    ErrnoException.check("kevent", n);
-                    int delivered = 0;
-                    boolean wokenUp = false;
-                    for (int i = 0; i < n; i++) {
-                        long off = i * keventSize;
-                        long ident = Kevent.ident(events, off);
-                        short filter = Kevent.filter(events, off);
-                        if (wakeup.is(ident, filter)) {
-                            wakeup.consumed(); // EV_CLEAR: the kernel reset it as it returned it
-                            wokenUp = true;
-                        } else {
-                            delivered += dispatch(ident, filter, off, handler);
-                        }
-                    }
-                    // An event for a wait disarmed meanwhile delivers nothing: keep waiting.
-                    if (delivered > 0 || wokenUp || timeoutNanos == 0) {
-                        return delivered;
-                    }
-                }
-                // EINTR (a signal): wait again for the time left.
-                if (timeoutNanos > 0) {
-                    wait = deadline - System.nanoTime();
-                    if (wait <= 0) {
-                        return 0;
-                    }
-                }
-            }
-        } finally {
-            polling = false;
+        return lib.kevent(kq, MemorySegment.NULL, 0, events, maxEvents, ts);
+    }
+
+    @Override
+    protected String waitCall() {
+        return "kevent";
+    }
+
+    @Override
+    protected int deliver(int i, CompletionHandler handler) {
+        long off = i * keventSize;
+        long ident = Kevent.ident(events, off);
+        short filter = Kevent.filter(events, off);
+        if (wakeup.is(ident, filter)) {
+            wakeup.consumed(); // EV_CLEAR: the kernel reset it as it returned it
+            return WOKEN_UP;
         }
+        return dispatch(ident, filter, off, handler);
     }
 
     private int dispatch(long ident, short filter, long off, CompletionHandler handler) {
@@ -222,30 +196,11 @@ public final class KqueuePoller implements Poller {
     }
 
     @Override
-    public boolean isOpen() {
-        return open;
-    }
-
-    @Override
-    public void close(CompletionHandler handler) {
-        if (!open) {
-            return;
-        }
-        if (polling) {
-            throw new IllegalStateException("close is not allowed from a completion handler");
-        }
-        open = false;
-        waits.forEachArmed(slot -> handler.onCompletion(waits.remove(slot), -Errno.ECANCELED, 0));
+    protected void release() {
         wakeup.close(); // no signaller may call kevent on the number once it is closed
         Libc.close(kq); // drops every registration with it
         lib.afterClose();
         NativeMemory.free(memory);
-    }
-
-    private void ensureOpen() {
-        if (!open) {
-            throw new IllegalStateException("poller is closed");
-        }
     }
 
     @Override
