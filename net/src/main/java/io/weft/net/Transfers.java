@@ -113,18 +113,7 @@ final class Transfers {
             if (socket.isClosed() || (op.interrupted() && !interruptedButReady(Events.IN))) {
                 throw readFailure(r, op.interrupted());
             }
-            // Answers that mean "nothing was received, ask again"; none of them may reach the
-            // reader (weft.faults injects each of them).
-            // (Errno's numbers are the running platform's, not constants: no switch.)
-            int e = -r;
-            if (e == Errno.EAGAIN) {
-                SocketWaits.await(socket, Events.IN, deadline, "Read timed out");
-            } else if (e == Errno.ENOBUFS) {
-                Thread.yield(); // the carrier's buffers were all in use within one reap
-            } else if (e == Errno.ECANCELED) {
-                // Nobody asked, or an interrupt did but the socket is ready (above): again.
-                if (!op.cancelledSpuriously() && !op.interrupted()) throw readFailure(r, false);
-            } else if (e != Errno.EINTR) {
+            if (!againOnRing(op, r, Events.IN, deadline, "Read timed out")) {
                 throw readFailure(r, false);
             }
         }
@@ -157,6 +146,32 @@ final class Transfers {
                 throw readFailure((int) n, false);
             }
         }
+    }
+
+    /**
+     * Completion mode, after a ring operation failed with {@code result} on an open socket:
+     * whether it did nothing and is simply run again, after waiting for readiness
+     * ({@code EAGAIN}) or letting other threads run ({@code ENOBUFS}: the carrier's buffers
+     * were all in use within one reap). {@code EINTR} and an {@code ECANCELED} that nobody
+     * asked for (or an interrupt did, but the socket is ready) also mean "again"; none of
+     * these may reach the caller (weft.faults injects each). Errno's numbers are the running
+     * platform's, not constants: no switch.
+     */
+    private boolean againOnRing(RingOperation op, int result, int event, long deadline, String timeoutWhat)
+            throws IOException {
+        int e = -result;
+        if (e == Errno.EAGAIN) {
+            SocketWaits.await(socket, event, deadline, timeoutWhat);
+            return true;
+        }
+        if (e == Errno.ENOBUFS) {
+            Thread.yield();
+            return true;
+        }
+        if (e == Errno.ECANCELED) {
+            return op.cancelledSpuriously() || op.interrupted();
+        }
+        return e == Errno.EINTR;
     }
 
     /**
@@ -276,15 +291,7 @@ final class Transfers {
             if (socket.isClosed() || (op.interrupted() && !interruptedButReady(Events.OUT))) {
                 throw writeFailure(r, op.interrupted());
             }
-            // Answers that mean "nothing was sent, send again" (weft.faults injects each).
-            int e = -r;
-            if (e == Errno.EAGAIN) {
-                SocketWaits.await(socket, Events.OUT, 0, "Write timed out");
-            } else if (e == Errno.ENOBUFS) {
-                Thread.yield();
-            } else if (e == Errno.ECANCELED) {
-                if (!op.cancelledSpuriously() && !op.interrupted()) throw writeFailure(r, false);
-            } else if (e != Errno.EINTR) {
+            if (!againOnRing(op, r, Events.OUT, 0, "Write timed out")) {
                 throw writeFailure(r, false);
             }
         }

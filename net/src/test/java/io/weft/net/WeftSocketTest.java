@@ -195,17 +195,16 @@ class WeftSocketTest {
                     clients.add(new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort()));
                     accepted.add(listener.accept());
                 }
-                CountDownLatch reading = new CountDownLatch(readers);
+                java.util.Queue<Thread> readerThreads = new java.util.concurrent.ConcurrentLinkedQueue<>();
                 List<CompletableFuture<Integer>> reads = new ArrayList<>();
                 for (Socket s : accepted) {
                     reads.add(fixture.run(weft, () -> {
                         InputStream in = s.getInputStream();
-                        reading.countDown();
+                        readerThreads.add(Thread.currentThread());
                         return in.read(new byte[8192]); // larger than IoBuffers.SMALL: a 16 KiB buffer
                     }));
                 }
-                reading.await();
-                Thread.sleep(1000); // every reader into its read and parked
+                awaitWaiting(readerThreads, readers);
                 long parked = inUseNativeBytes();
                 for (Socket c : clients) c.getOutputStream().write(1);
                 for (CompletableFuture<Integer> r : reads) assertEquals(1, NetFixture.get(r));
@@ -217,6 +216,29 @@ class WeftSocketTest {
                 for (Socket s : clients) s.close();
             }
         }
+    }
+
+    /**
+     * Waits until {@code count} threads have registered and each is waiting inside its read:
+     * a virtual thread parked, a platform thread in {@code BlockingWait}'s poll(2).
+     */
+    private static void awaitWaiting(java.util.Queue<Thread> threads, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (threads.size() < count || !threads.stream().allMatch(WeftSocketTest::waitingInRead)) {
+            assertTrue(System.nanoTime() < deadline, "readers did not all wait within 10 s");
+            Thread.sleep(10);
+        }
+    }
+
+    private static boolean waitingInRead(Thread t) {
+        Thread.State state = t.getState();
+        if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
+            return true;
+        }
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getClassName().equals("io.weft.scheduler.BlockingWait")) return true;
+        }
+        return false;
     }
 
     /** Weft's native memory in use: allocated, minus the buffers idle in the pool. */
