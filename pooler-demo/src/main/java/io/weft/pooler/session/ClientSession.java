@@ -40,7 +40,7 @@ public final class ClientSession implements Runnable {
     public void run() {
         try {
             socket.setTcpNoDelay(true);
-            in = new PgReader(socket.getInputStream(), ctx.config.maxMessageLength());
+            in = new PgReader(socket.getInputStream(), ctx.config().maxMessageLength());
             out = new PgWriter(socket.getOutputStream());
             Map<String, String> params = startup();
             if (params != null) {
@@ -120,8 +120,8 @@ public final class ClientSession implements Runnable {
         }
         Map<String, String> clientParameters = new LinkedHashMap<>(params);
         clientParameters.keySet().removeAll(java.util.Set.of("user", "database", "options", "replication"));
-        Pipeline pipeline = ctx.config.pipeline();
-        Relay relay = new Relay(this, pipeline, pool.get(), ctx.threads, ctx.config.blockingTimeoutMillis(), in, out,
+        Pipeline pipeline = ctx.config().pipeline();
+        Relay relay = new Relay(this, pipeline, pool.get(), ctx.threads, ctx.config().blockingTimeoutMillis(), in, out,
                 clientParameters);
         Map<String, String> reported = new LinkedHashMap<>();
         if (pipeline == Pipeline.SESSION) {
@@ -130,7 +130,7 @@ public final class ClientSession implements Runnable {
             reported.putAll(s.parameters);
         } else {
             try {
-                reported.putAll(knownParameters(pool.get(), ctx.config.blockingTimeoutMillis()));
+                reported.putAll(knownParameters(pool.get(), ctx.config().blockingTimeoutMillis()));
             } catch (io.weft.pooler.pool.PoolTimeoutException e) {
                 fatal(SqlState.CANNOT_CONNECT_NOW, e.getMessage());
                 return;

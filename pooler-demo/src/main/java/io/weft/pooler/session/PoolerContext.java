@@ -7,7 +7,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** What every client session shares: configuration, pools, cancel keys, threads, the client count. */
 public final class PoolerContext {
-    final PoolerConfig config;
+    /**
+     * The configuration now in force. Read it once per decision with {@link #config()}: a reload
+     * swaps it, and a session keeps the values it started with where mixing would be wrong.
+     */
+    private volatile PoolerConfig config;
     final PoolManager pools;
     final CancelRegistry cancels = new CancelRegistry();
     final ClientAuthenticator authenticator;
@@ -21,11 +25,16 @@ public final class PoolerContext {
         this.authenticator = new ClientAuthenticator(config.authMethod(), config.users());
     }
 
+    /** The configuration now in force (a reload replaces it). */
+    public PoolerConfig config() {
+        return config;
+    }
+
     /** Counts a client in; false if max_connections are already in. */
     boolean admit() {
         for (;;) {
             int n = clients.get();
-            if (n >= config.maxConnections()) return false;
+            if (n >= config().maxConnections()) return false;
             if (clients.compareAndSet(n, n + 1)) return true;
         }
     }
