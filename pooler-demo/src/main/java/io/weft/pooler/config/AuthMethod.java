@@ -19,7 +19,8 @@ public enum AuthMethod {
         return configName;
     }
 
-    static AuthMethod parse(String s) {
+    /** The method named {@code s} as in the configuration ({@code scram-sha-256}); throws if none is. */
+    public static AuthMethod parse(String s) {
         String n = s.toLowerCase(Locale.ROOT);
         for (AuthMethod m : values()) {
             if (m.configName.equals(n)) return m;

@@ -33,7 +33,8 @@ public record PoolerConfig(
         int maxMessageLength,
         List<ServerAddress> servers,
         List<DatabaseRule> databases,
-        Map<String, String> users) {
+        Map<String, String> users,
+        SecurityOptions security) {
 
     static final Set<String> BACKENDS = Set.of("auto", "io_uring", "epoll", "kqueue", "jdk");
     static final Set<String> LOG_LEVELS = Set.of("error", "warning", "info", "debug");
@@ -80,10 +81,11 @@ public record PoolerConfig(
         int maxMessage = v.integer("max_message_length", 64 << 20, 1024, 1 << 30);
         Path usersFile = dir.resolve(v.string("users_file", "weft-users.conf"));
         Path databasesFile = dir.resolve(v.string("databases_file", "weft-databases.conf"));
+        SecurityOptions security = SecurityOptions.read(v, dir);
         v.rejectUnknown();
         return new PoolerConfig(file, host, port, pipeline, maxConnections, backend, carriers, logLevel, auth,
                 blocking, idle, validation, connect, maxMessage, List.copyOf(servers),
-                readDatabases(databasesFile), readUsers(usersFile));
+                readDatabases(databasesFile), readUsers(usersFile), security);
     }
 
     /** The pool sizes for {@code user} on {@code database}: the first matching rule. */
@@ -169,7 +171,7 @@ public record PoolerConfig(
     }
 
     /** Typed access to one section's entries, remembering which were used. */
-    private static final class Values {
+    static final class Values {
         private final Path file;
         private final IniFile.Section section;
         private final Set<String> used = new java.util.HashSet<>();

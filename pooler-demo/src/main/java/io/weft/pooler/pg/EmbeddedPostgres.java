@@ -152,12 +152,25 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     startTimeout, stopTimeout, commandTimeout);
         }
 
+        /**
+         * Turns TLS on ({@code ssl = on}) with this PEM certificate and key. The server gets copies
+         * in its data directory, owned by its OS user and readable by it alone, as PostgreSQL
+         * demands of a key file; the originals may be anywhere the JVM can read.
+         */
+        public Options withTls(Path certFile, Path keyFile) {
+            return withSetting("ssl", "on")
+                    .withSetting(TLS_CERT_SETTING, certFile.toAbsolutePath().toString())
+                    .withSetting(TLS_KEY_SETTING, keyFile.toAbsolutePath().toString());
+        }
+
         public Options withTimeouts(Duration start, Duration stop, Duration command) {
             return new Options(binDir, baseDir, hostAuth, maxConnections, superuserPassword, settings,
                     start, stop, command);
         }
     }
 
+    private static final String TLS_CERT_SETTING = "ssl_cert_file";
+    private static final String TLS_KEY_SETTING = "ssl_key_file";
     private static final String HOST = "127.0.0.1";
     private static final String SUPERUSER = "postgres";
     private static final String OS_USER_WHEN_ROOT = "postgres";
@@ -324,10 +337,22 @@ public final class EmbeddedPostgres implements AutoCloseable {
         try {
             // Rewriting the existing files keeps their owner (the server's OS user).
             Files.writeString(dataDir.resolve("pg_hba.conf"), hba, StandardCharsets.UTF_8);
+            installTlsFile(TLS_CERT_SETTING, "weft-server.crt");
+            installTlsFile(TLS_KEY_SETTING, "weft-server.key");
             originalConf = Files.readString(dataDir.resolve("postgresql.conf"), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new PgException("configuring " + dataDir + ": " + e, e);
         }
+    }
+
+    /** The copy in the data directory of a file that {@link Options#withTls} named. */
+    private void installTlsFile(String setting, String name) throws IOException {
+        String source = options.settings().get(setting);
+        if (source == null) return;
+        Path copy = dataDir.resolve(name);
+        Files.copy(Path.of(source), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-------"));
+        if (osUser != null) handOver(copy);
     }
 
     private void writeConf(int newPort) {
@@ -344,6 +369,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
         s.put("log_destination", "stderr");
         s.put("log_line_prefix", "%m [%p] %q%u@%d ");
         s.putAll(options.settings());
+        if (s.containsKey(TLS_CERT_SETTING)) s.put(TLS_CERT_SETTING, dataDir.resolve("weft-server.crt").toString());
+        if (s.containsKey(TLS_KEY_SETTING)) s.put(TLS_KEY_SETTING, dataDir.resolve("weft-server.key").toString());
         StringBuilder conf = new StringBuilder(originalConf);
         conf.append("\n# ---- Written by Weft's EmbeddedPostgres: a throwaway server, durability off ----\n");
         s.forEach((k, v) -> conf.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));

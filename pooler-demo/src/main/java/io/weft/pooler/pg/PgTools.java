@@ -396,6 +396,23 @@ public final class PgTools {
         return run(cmd, env, null, sql, timeout);
     }
 
+    /**
+     * {@link #psql} with more environment variables, such as {@code PGSSLMODE} and
+     * {@code PGSSLROOTCERT}, added last.
+     */
+    public CommandResult psql(Target target, String sql, Map<String, String> extraEnv, Duration timeout) {
+        List<String> cmd = new ArrayList<>(List.of(
+                tool("psql"), "-X", "-q", "-t", "--csv", "-v", "ON_ERROR_STOP=1",
+                "-h", target.host(), "-p", Integer.toString(target.port()),
+                "-U", target.user(), "-d", target.database(), "-f", "-"));
+        Map<String, String> env = new HashMap<>();
+        if (target.password() != null) {
+            env.put("PGPASSWORD", target.password());
+        }
+        env.putAll(extraEnv);
+        return run(cmd, env, null, sql, timeout);
+    }
+
     /** {@link #psql} that must succeed; returns its rows (a NULL reads as ""). */
     public List<List<String>> query(Target target, String sql, Duration timeout) {
         CommandResult r = psql(target, sql, timeout);

@@ -33,7 +33,7 @@ public final class PoolManager implements AutoCloseable {
         if (p != null) return Optional.of(p);
         Optional<DatabaseRule> rule = config.rule(database, user);
         if (rule.isEmpty()) return Optional.empty();
-        ServerPool created = new ServerPool(sockets, database, user, rule.get(), config.primary(), config.users().get(user),
+        ServerPool created = new ServerPool(sockets, config.security().serverTls(), database, user, rule.get(), config.primary(), config.users().get(user),
                 config.maxMessageLength(), config.connectTimeoutMillis(), config.validation());
         ServerPool existing = pools.putIfAbsent(key, created);
         if (existing != null) return Optional.of(existing);

@@ -7,6 +7,7 @@ import io.weft.pooler.config.ServerAddress;
 import io.weft.pooler.protocol.PgReader;
 import io.weft.pooler.protocol.PgWriter;
 import io.weft.pooler.protocol.Protocol;
+import io.weft.pooler.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -38,20 +39,23 @@ public final class ServerConnection implements AutoCloseable {
     public final Map<String, String> parameters = new ConcurrentHashMap<>();
     /** Prepared statements this server has, by the pooler's name for them (transaction pipeline). */
     public final Set<String> prepared = new HashSet<>();
+    /** The socket the protocol runs on: {@link #plain}, or a TLS socket layered over it. */
     private final Socket socket;
+    private final Socket plain;
     private final SocketFactory sockets;
     private int pid;
     private int secret;
     private volatile long lastUsedNanos = System.nanoTime();
     private volatile boolean closed;
 
-    private ServerConnection(ServerAddress address, String database, String user, Socket socket,
+    private ServerConnection(ServerAddress address, String database, String user, Socket socket, Socket plain,
                              SocketFactory sockets, int maxMessage) throws IOException {
         this.address = address;
         this.sockets = sockets;
         this.database = database;
         this.user = user;
         this.socket = socket;
+        this.plain = plain;
         this.reader = new PgReader(socket.getInputStream(), maxMessage);
         this.writer = new PgWriter(socket.getOutputStream());
     }
@@ -63,19 +67,31 @@ public final class ServerConnection implements AutoCloseable {
     public static ServerConnection open(SocketFactory sockets, ServerAddress address, String database, String user,
                                         String password, int maxMessage, long connectTimeoutMillis)
             throws IOException {
-        Socket socket = sockets.createSocket();
+        return open(sockets, ServerTls.DISABLED, address, database, user, password, maxMessage, connectTimeoutMillis);
+    }
+
+    /**
+     * As {@link #open(SocketFactory, ServerAddress, String, String, String, int, long)}, first
+     * asking the server for TLS as {@code tls} says (SSLRequest, then the handshake on 'S').
+     */
+    public static ServerConnection open(SocketFactory sockets, ServerTls tls, ServerAddress address, String database,
+                                        String user, String password, int maxMessage, long connectTimeoutMillis)
+            throws IOException {
+        Socket plain = sockets.createSocket();
+        Socket socket = plain;
         try {
-            socket.setTcpNoDelay(true);
-            socket.setKeepAlive(true);
-            socket.connect(new InetSocketAddress(address.host(), address.port()), (int) connectTimeoutMillis);
-            ServerConnection c = new ServerConnection(address, database, user, socket, sockets, maxMessage);
-            socket.setSoTimeout((int) Math.max(connectTimeoutMillis, 1));
+            plain.setTcpNoDelay(true);
+            plain.setKeepAlive(true);
+            plain.connect(new InetSocketAddress(address.host(), address.port()), (int) connectTimeoutMillis);
+            plain.setSoTimeout((int) Math.max(connectTimeoutMillis, 1)); // bounds the TLS handshake too
+            socket = tls.negotiate(plain, address.host(), address.port());
+            ServerConnection c = new ServerConnection(address, database, user, socket, plain, sockets, maxMessage);
             c.startup(password);
             socket.setSoTimeout(0);
             return c;
         } catch (IOException | RuntimeException e) {
             try {
-                socket.close();
+                plain.close(); // an SSLSocket would first try to say goodbye over a connection that failed
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -216,7 +232,7 @@ public final class ServerConnection implements AutoCloseable {
     }
 
     public boolean isClosed() {
-        return closed || socket.isClosed();
+        return closed || plain.isClosed();
     }
 
     /** Sets a read timeout for the cleanup after a client left (0: none). */
@@ -229,20 +245,22 @@ public final class ServerConnection implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        try {
-            if (writeLock.tryLock()) {
-                try {
-                    writer.terminate();
-                    writer.flush();
-                } finally {
-                    writeLock.unlock();
-                }
+        if (writeLock.tryLock()) {
+            try {
+                writer.terminate();
+                writer.flush();
+                // With nobody writing, a TLS socket can send its close_notify without waiting.
+                if (socket != plain) socket.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            } finally {
+                writeLock.unlock();
             }
-        } catch (IOException ignored) {
-            // closing anyway
         }
         try {
-            socket.close();
+            // The plain socket last and always: closing it wakes a thread blocked in a TLS write,
+            // which an SSLSocket's own close would wait for.
+            plain.close();
         } catch (IOException ignored) {
             // nothing left to do
         }

@@ -3,6 +3,7 @@ package io.weft.pooler.pool;
 import javax.net.SocketFactory;
 import io.weft.pooler.config.DatabaseRule;
 import io.weft.pooler.config.ServerAddress;
+import io.weft.pooler.tls.ServerTls;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -21,6 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ServerPool {
     private final SocketFactory sockets;
+    private final ServerTls tls;
     private static final System.Logger LOG = System.getLogger("io.weft.pooler");
 
     public final String database;
@@ -41,7 +43,16 @@ public final class ServerPool {
 
     public ServerPool(SocketFactory sockets, String database, String user, DatabaseRule rule, ServerAddress server,
                       String password, int maxMessage, long connectTimeoutMillis, boolean validate) {
+        this(sockets, ServerTls.DISABLED, database, user, rule, server, password, maxMessage, connectTimeoutMillis,
+                validate);
+    }
+
+    /** A pool whose connections ask the server for TLS as {@code tls} says. */
+    public ServerPool(SocketFactory sockets, ServerTls tls, String database, String user, DatabaseRule rule,
+                      ServerAddress server, String password, int maxMessage, long connectTimeoutMillis,
+                      boolean validate) {
         this.sockets = sockets;
+        this.tls = tls;
         this.database = database;
         this.user = user;
         this.rule = rule;
@@ -111,7 +122,7 @@ public final class ServerPool {
 
     private ServerConnection openCounted() throws IOException {
         try {
-            ServerConnection c = ServerConnection.open(sockets, server, database, user, password, maxMessage, connectTimeoutMillis);
+            ServerConnection c = ServerConnection.open(sockets, tls, server, database, user, password, maxMessage, connectTimeoutMillis);
             serverParameters = Map.copyOf(c.parameters);
             return c;
         } catch (IOException | RuntimeException e) {

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Authenticates a client against the users file with the configured method, as PostgreSQL
- * would: trust, password (cleartext), md5, or SCRAM-SHA-256. A stored password may be plain
+ * Authenticates a client against the users file with auth_method or the method of its hba line,
+ * as PostgreSQL would: trust, password (cleartext), md5, or SCRAM-SHA-256. A stored password may be plain
  * text, an md5 hash ({@code md5...}) or a SCRAM verifier ({@code SCRAM-SHA-256$...}); md5
  * needs plain text or an md5 hash, SCRAM needs plain text or a verifier.
  */
@@ -33,8 +33,13 @@ final class ClientAuthenticator {
         this.users = users;
     }
 
-    /** Runs the exchange; on failure throws {@link AuthFailure} carrying the FATAL text. */
+    /** Runs the exchange with auth_method; on failure throws {@link AuthFailure} carrying the FATAL text. */
     void authenticate(String user, PgReader in, PgWriter out) throws IOException {
+        authenticate(method, user, in, out);
+    }
+
+    /** Runs the exchange with {@code method} (the matching hba line's); throws {@link AuthFailure} on failure. */
+    void authenticate(AuthMethod method, String user, PgReader in, PgWriter out) throws IOException {
         String stored = users.get(user);
         switch (method) {
             case TRUST -> { }

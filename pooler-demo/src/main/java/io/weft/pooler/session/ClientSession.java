@@ -1,6 +1,8 @@
 package io.weft.pooler.session;
 
+import io.weft.pooler.config.AuthMethod;
 import io.weft.pooler.config.Pipeline;
+import io.weft.pooler.config.SecurityOptions;
 import io.weft.pooler.pool.ServerConnection;
 import io.weft.pooler.pool.ServerPool;
 import io.weft.pooler.protocol.PgReader;
@@ -8,6 +10,7 @@ import io.weft.pooler.protocol.PgWriter;
 import io.weft.pooler.protocol.Protocol;
 import io.weft.pooler.protocol.ProtocolException;
 import io.weft.pooler.protocol.SqlState;
+import io.weft.pooler.tls.ClientTls;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
@@ -15,23 +18,29 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLSocket;
 
 /**
- * One client connection, on its own (virtual) thread: start-up (SSL and GSS encryption
- * refused with 'N', cancel requests forwarded), authentication, then a {@link Relay} until the
- * client leaves. Any error ends only this client; the pooler and other clients go on.
+ * One client connection, on its own (virtual) thread: start-up (TLS when client_tls allows it,
+ * GSS encryption refused with 'N', cancel requests forwarded), access (client_tls = require, the
+ * hba file), authentication, the per-database and per-user limits, then a {@link Relay} until
+ * the client leaves. Any error ends only this client; the pooler and other clients go on.
  */
 public final class ClientSession implements Runnable {
     private static final System.Logger LOG = System.getLogger("io.weft.pooler");
     private static final int MAX_STARTUP_PACKETS = 4;
 
-    private final Socket socket;
+    /** The accepted socket. */
+    private final Socket plain;
+    /** The socket the protocol runs on: {@link #plain}, or the TLS socket over it after SSLRequest. */
+    private volatile Socket socket;
     private final PoolerContext ctx;
     private final ReentrantLock writeLock = new ReentrantLock();
     private PgReader in;
     private PgWriter out;
 
     public ClientSession(Socket socket, PoolerContext ctx) {
+        this.plain = socket;
         this.socket = socket;
         this.ctx = ctx;
     }
@@ -75,15 +84,16 @@ public final class ClientSession implements Runnable {
                 case -1 -> {
                     return null;
                 }
-                case Protocol.SSL_REQUEST, Protocol.GSSENC_REQUEST -> {
-                    writeLock.lock();
-                    try {
-                        out.writeRaw(new byte[] {'N'}, 0, 1); // not supported: the client may go on in the clear
-                        out.flush();
-                    } finally {
-                        writeLock.unlock();
+                case Protocol.SSL_REQUEST -> {
+                    ClientTls tls = ctx.config().security().clientTls();
+                    if (encrypted()) throw new ProtocolException("SSLRequest on a connection that is encrypted already");
+                    if (!tls.offered()) {
+                        answer('N'); // the client may go on in the clear
+                    } else {
+                        startTls(tls);
                     }
                 }
+                case Protocol.GSSENC_REQUEST -> answer('N');
                 case Protocol.CANCEL_REQUEST -> {
                     if (in.length() != 12) throw new ProtocolException("malformed cancel request");
                     ctx.cancels.cancel(in.int32(4), in.int32(8));
@@ -109,10 +119,69 @@ public final class ClientSession implements Runnable {
         throw new ProtocolException("too many start-up packets");
     }
 
+    /** One byte in answer to SSLRequest or GSSENCRequest. */
+    private void answer(char c) throws IOException {
+        writeLock.lock();
+        try {
+            out.writeRaw(new byte[] {(byte) c}, 0, 1);
+            out.flush();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Answers 'S', runs the TLS handshake and goes on over the TLS socket's streams. */
+    private void startTls(ClientTls tls) throws IOException {
+        // Bytes the client sent after SSLRequest and before the handshake came in the clear and
+        // could have been injected by a man in the middle: never process them (CVE-2021-23214).
+        if (in.buffered() > 0) throw new ProtocolException("received unencrypted data after SSL request");
+        answer('S');
+        SSLSocket ssl;
+        try {
+            ssl = tls.handshake(plain);
+        } catch (IOException e) {
+            out = null; // nothing more can be said to this client, in the clear or not
+            LOG.log(Level.INFO, "client " + peer() + ": TLS handshake failed: " + e.getMessage());
+            throw e;
+        }
+        writeLock.lock();
+        try {
+            socket = ssl;
+            in = new PgReader(ssl.getInputStream(), ctx.config().maxMessageLength());
+            out = new PgWriter(ssl.getOutputStream());
+        } finally {
+            writeLock.unlock();
+        }
+        LOG.log(Level.DEBUG, () -> "client " + peer() + ": " + ssl.getSession().getProtocol() + " "
+                + ssl.getSession().getCipherSuite());
+    }
+
+    /** Whether the client talks to the pooler over TLS. */
+    boolean encrypted() {
+        return socket != plain;
+    }
+
     private void serve(Map<String, String> params) throws IOException {
         String user = params.get("user");
         String database = params.getOrDefault("database", user);
-        ctx.authenticator.authenticate(user, in, out);
+        AuthMethod method = ClientAccess.method(ctx.config(), plain.getInetAddress(), encrypted(), database, user);
+        ctx.authenticator.authenticate(method, user, in, out);
+        SecurityOptions limits = ctx.config().security();
+        switch (ctx.limits.enter(database, user, limits.maxDbConnections(), limits.maxUserConnections())) {
+            case TOO_MANY_FOR_DATABASE -> throw new ClientAuthenticator.AuthFailure(SqlState.TOO_MANY_CONNECTIONS,
+                    "too many connections for database \"" + database + "\"");
+            case TOO_MANY_FOR_USER -> throw new ClientAuthenticator.AuthFailure(SqlState.TOO_MANY_CONNECTIONS,
+                    "too many connections for role \"" + user + "\"");
+            case ADMITTED -> { }
+        }
+        try {
+            serveAuthenticated(params, user, database);
+        } finally {
+            ctx.limits.exit(database, user);
+        }
+    }
+
+    private void serveAuthenticated(Map<String, String> params, String user, String database) throws IOException {
         Optional<ServerPool> pool = ctx.pools.pool(database, user);
         if (pool.isEmpty()) {
             throw new ClientAuthenticator.AuthFailure(SqlState.INVALID_CATALOG_NAME, "no pool for database \""
@@ -202,15 +271,29 @@ public final class ClientSession implements Runnable {
         }
     }
 
+    /** Closes the client's connection. Any thread, any number of times. */
     void closeClientSocket() {
+        Socket s = socket;
+        // A TLS socket's own close sends close_notify, waiting for any thread that is in the
+        // middle of a write: only when nobody writes. The plain socket is closed in any case,
+        // which also wakes a thread blocked in a TLS read or write.
+        if (s != plain && writeLock.tryLock()) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            } finally {
+                writeLock.unlock();
+            }
+        }
         try {
-            socket.close();
+            plain.close();
         } catch (IOException ignored) {
             // closing anyway
         }
     }
 
     private String peer() {
-        return String.valueOf(socket.getRemoteSocketAddress());
+        return String.valueOf(plain.getRemoteSocketAddress());
     }
 }

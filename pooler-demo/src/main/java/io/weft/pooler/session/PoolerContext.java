@@ -3,7 +3,6 @@ package io.weft.pooler.session;
 import io.weft.pooler.config.PoolerConfig;
 import io.weft.pooler.pool.PoolManager;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** What every client session shares: configuration, pools, cancel keys, threads, the client count. */
 public final class PoolerContext {
@@ -16,7 +15,8 @@ public final class PoolerContext {
     final CancelRegistry cancels = new CancelRegistry();
     final ClientAuthenticator authenticator;
     final ThreadFactory threads;
-    private final AtomicInteger clients = new AtomicInteger();
+    /** Clients in the pooler, per database and per user (max_connections, max_db_/max_user_connections). */
+    final ClientLimits limits = new ClientLimits();
 
     public PoolerContext(PoolerConfig config, PoolManager pools, ThreadFactory threads) {
         this.config = config;
@@ -32,19 +32,20 @@ public final class PoolerContext {
 
     /** Counts a client in; false if max_connections are already in. */
     boolean admit() {
-        for (;;) {
-            int n = clients.get();
-            if (n >= config().maxConnections()) return false;
-            if (clients.compareAndSet(n, n + 1)) return true;
-        }
+        return limits.admit(config().maxConnections());
     }
 
     void leave() {
-        clients.decrementAndGet();
+        limits.leave();
     }
 
     /** Clients connected now (authenticated or authenticating). */
     public int clients() {
-        return clients.get();
+        return limits.total();
+    }
+
+    /** The client counts, overall and per database and user. */
+    public ClientLimits limits() {
+        return limits;
     }
 }

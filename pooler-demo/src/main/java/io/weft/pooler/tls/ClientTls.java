@@ -1,0 +1,95 @@
+package io.weft.pooler.tls;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * TLS between clients and the pooler: the pooler's certificate and key, and the handshake
+ * that turns an accepted socket into an {@link SSLSocket} once SSLRequest was answered 'S'.
+ * Made when the configuration is loaded, so a bad file is a configuration error.
+ */
+public final class ClientTls {
+    private final ClientTlsMode mode;
+    private final SSLContext context;
+    private final Path certFile;
+
+    private ClientTls(ClientTlsMode mode, SSLContext context, Path certFile) {
+        this.mode = mode;
+        this.context = context;
+        this.certFile = certFile;
+    }
+
+    /** No TLS: every SSLRequest is answered 'N'. */
+    public static final ClientTls DISABLED = new ClientTls(ClientTlsMode.DISABLE, null, null);
+
+    /** TLS with the certificate chain in {@code certFile} and the PKCS#8 key in {@code keyFile}. */
+    public static ClientTls load(ClientTlsMode mode, Path certFile, Path keyFile) throws TlsFileException {
+        if (mode == ClientTlsMode.DISABLE) return DISABLED;
+        List<X509Certificate> chain = PemFiles.certificates(certFile);
+        PrivateKey key = PemFiles.privateKey(keyFile);
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] none = new char[0];
+            store.setKeyEntry("pooler", key, none, chain.toArray(new X509Certificate[0]));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, none);
+            SSLContext ctx = Protocols.newContext();
+            ctx.init(kmf.getKeyManagers(), null, null);
+            return new ClientTls(mode, ctx, certFile);
+        } catch (GeneralSecurityException | IOException e) {
+            // The usual cause: a key that does not belong to the certificate.
+            throw new TlsFileException(keyFile, "cannot use this key with the certificate " + certFile + ": " + e.getMessage());
+        }
+    }
+
+    public ClientTlsMode mode() {
+        return mode;
+    }
+
+    /** Whether an SSLRequest is answered 'S'. */
+    public boolean offered() {
+        return context != null;
+    }
+
+    /** Whether a client that did not ask for TLS is refused. */
+    public boolean required() {
+        return mode == ClientTlsMode.REQUIRE;
+    }
+
+    /**
+     * Runs the server side of the handshake over {@code accepted}, after the pooler answered 'S'.
+     * Closing the returned socket closes {@code accepted} too.
+     */
+    public SSLSocket handshake(Socket accepted) throws IOException {
+        if (context == null) throw new IllegalStateException("client_tls is disable");
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(accepted, null, accepted.getPort(), true);
+        try {
+            s.setUseClientMode(false);
+            Protocols.restrict(s);
+            s.startHandshake();
+            return s;
+        } catch (IOException | RuntimeException e) {
+            try {
+                accepted.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return mode == ClientTlsMode.DISABLE ? "client TLS off" : "client TLS " + mode + " with " + certFile;
+    }
+}
