@@ -3,6 +3,7 @@ package io.weft.pooler.config;
 import io.weft.pooler.hba.HbaFile;
 import io.weft.pooler.tls.ClientTls;
 import io.weft.pooler.tls.ClientTlsMode;
+import io.weft.pooler.tls.PemFiles;
 import io.weft.pooler.tls.ServerTls;
 import io.weft.pooler.tls.ServerTlsMode;
 import io.weft.pooler.tls.TlsFileException;
@@ -37,11 +38,16 @@ public record SecurityOptions(ClientTls clientTls, ServerTls serverTls, HbaFile 
                 throw v.error("client_tls", clientMode.name().toLowerCase(Locale.ROOT)
                         + " needs tls_cert_file and tls_key_file (PEM)");
             }
-            Path keyPath = dir.resolve(key);
+            Path certPath = dir.resolve(cert);
             try {
-                clientTls = ClientTls.load(clientMode, dir.resolve(cert), keyPath);
+                PemFiles.certificates(certPath); // its own errors point at its own line
             } catch (TlsFileException e) {
-                throw v.error(keyPath.equals(e.file()) ? "tls_key_file" : "tls_cert_file", e.getMessage());
+                throw v.error("tls_cert_file", e.getMessage());
+            }
+            try {
+                clientTls = ClientTls.load(clientMode, certPath, dir.resolve(key));
+            } catch (TlsFileException e) {
+                throw v.error("tls_key_file", e.getMessage());
             }
         }
         ServerTlsMode serverMode = ServerTlsMode.valueOf(v.choice("server_tls", "disable",

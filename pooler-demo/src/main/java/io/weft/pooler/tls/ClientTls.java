@@ -36,6 +36,10 @@ public final class ClientTls {
         if (mode == ClientTlsMode.DISABLE) return DISABLED;
         List<X509Certificate> chain = PemFiles.certificates(certFile);
         PrivateKey key = PemFiles.privateKey(keyFile);
+        if (!belongTogether(key, chain.get(0))) {
+            throw new TlsFileException(keyFile, "this key does not belong to the certificate in " + certFile
+                    + " (its public key does not verify what the key signs)");
+        }
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -49,6 +53,34 @@ public final class ClientTls {
         } catch (GeneralSecurityException | IOException e) {
             // The usual cause: a key that does not belong to the certificate.
             throw new TlsFileException(keyFile, "cannot use this key with the certificate " + certFile + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Whether {@code key} is the private half of the certificate's public key: the JDK would
+     * take a mismatched pair and fail every handshake, so check by signing and verifying.
+     */
+    private static boolean belongTogether(PrivateKey key, X509Certificate cert) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
+            default -> null;
+        };
+        if (algorithm == null) return true; // RSASSA-PSS and others: the handshake will tell
+        if (!key.getAlgorithm().equals(cert.getPublicKey().getAlgorithm())) return false;
+        try {
+            byte[] probe = "weft pooler key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            verifier.initVerify(cert.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
         }
     }
 

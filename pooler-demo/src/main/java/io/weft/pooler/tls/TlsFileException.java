@@ -6,15 +6,7 @@ import java.nio.file.Path;
 public final class TlsFileException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    private final transient Path file;
-
     public TlsFileException(Path file, String message) {
         super(file + ": " + message);
-        this.file = file;
-    }
-
-    /** The file at fault. */
-    public Path file() {
-        return file;
     }
 }

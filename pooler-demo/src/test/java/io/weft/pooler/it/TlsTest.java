@@ -9,6 +9,7 @@ import io.weft.pooler.pg.CommandResult;
 import io.weft.pooler.pg.EmbeddedPostgres;
 import io.weft.pooler.pg.PgTools;
 import io.weft.pooler.pg.PgbenchResult;
+import io.weft.pooler.tls.TestCerts;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.weft.pooler.it;
+package io.weft.pooler.tls;
 
 import io.weft.pooler.pg.CommandResult;
 import io.weft.pooler.pg.PgTools;
@@ -14,14 +14,14 @@ import java.util.Map;
  * test CA, a server certificate it signed for localhost, 127.0.0.1 and ::1 (RSA key), the same
  * with an EC key, and a second CA that signed nothing (for verification failures).
  */
-final class TestCerts {
-    final Path dir;
-    final Path caCert;
-    final Path serverCert;
-    final Path serverKey;
-    final Path ecCert;
-    final Path ecKey;
-    final Path otherCaCert;
+public final class TestCerts {
+    public final Path dir;
+    public final Path caCert;
+    public final Path serverCert;
+    public final Path serverKey;
+    public final Path ecCert;
+    public final Path ecKey;
+    public final Path otherCaCert;
 
     private TestCerts(Path dir) {
         this.dir = dir;
@@ -33,7 +33,7 @@ final class TestCerts {
         this.otherCaCert = dir.resolve("other-ca.crt");
     }
 
-    static TestCerts make() throws IOException {
+    public static TestCerts make() throws IOException {
         TestCerts c = new TestCerts(Files.createTempDirectory("weft-test-certs-"));
         Files.writeString(c.dir.resolve("server.ext"), """
                 basicConstraints = CA:FALSE
@@ -53,7 +53,7 @@ final class TestCerts {
     }
 
     /** An RSA key in the old PKCS#1 format ("BEGIN RSA PRIVATE KEY"), which the pooler refuses. */
-    Path pkcs1Key() throws IOException {
+    public Path pkcs1Key() throws IOException {
         openssl("rsa", "-in", "server.key", "-traditional", "-out", "server-pkcs1.key");
         return dir.resolve("server-pkcs1.key");
     }
@@ -67,6 +67,12 @@ final class TestCerts {
     private void sign(String csr, String crt) {
         openssl("x509", "-req", "-in", csr, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
                 "-days", "2", "-out", crt, "-extfile", "server.ext");
+    }
+
+    /** An encrypted PKCS#8 key ("BEGIN ENCRYPTED PRIVATE KEY"), which the pooler refuses. */
+    public Path encryptedKey() throws IOException {
+        openssl("pkcs8", "-topk8", "-in", "server.key", "-passout", "pass:secret", "-out", "server-enc.key");
+        return dir.resolve("server-enc.key");
     }
 
     private void openssl(String... args) {
