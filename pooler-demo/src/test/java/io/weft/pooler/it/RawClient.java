@@ -48,7 +48,50 @@ final class RawClient implements AutoCloseable {
 
     static RawClient login(int port, String user, String password, String database, List<String> extra)
             throws IOException {
-        RawClient c = connect(port);
+        return login(connect(port), user, password, database, extra);
+    }
+
+    /**
+     * Connects, asks for TLS (SSLRequest), runs the handshake trusting the CA in {@code caCert}
+     * and checking the host name, and logs in over TLS.
+     */
+    static RawClient loginTls(int port, java.nio.file.Path caCert, String user, String password, String database)
+            throws IOException {
+        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
+        try {
+            plain.setSoTimeout(30_000);
+            plain.getOutputStream().write(java.nio.ByteBuffer.allocate(8).putInt(8).putInt(80877103).array());
+            int answer = plain.getInputStream().read();
+            if (answer != 'S') throw new IOException("SSLRequest answered " + answer + ", not 'S'");
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(caCert)) {
+                trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(in));
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            ctx.init(null, tmf.getTrustManagers(), null);
+            javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) ctx.getSocketFactory()
+                    .createSocket(plain, "127.0.0.1", port, true);
+            javax.net.ssl.SSLParameters params = ssl.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            ssl.setSSLParameters(params);
+            ssl.startHandshake();
+            return login(new RawClient(ssl), user, password, database, List.of());
+        } catch (java.security.GeneralSecurityException e) {
+            plain.close();
+            throw new IOException(e);
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
+    }
+
+    private static RawClient login(RawClient c, String user, String password, String database, List<String> extra)
+            throws IOException {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("user", user);
         p.put("database", database);

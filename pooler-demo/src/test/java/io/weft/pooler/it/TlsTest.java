@@ -142,9 +142,11 @@ class TlsTest {
         }
     }
 
-    @Test
-    void pgbenchSelectOnlyOverTlsThroughThePooler() throws Exception {
-        try (PoolerServer pooler = pooler("auto", "client_tls = require")) {
+    @ParameterizedTest(name = "{0} pipeline")
+    @ValueSource(strings = {"session", "transaction"})
+    void pgbenchSelectOnlyOverTlsThroughThePooler(String pipeline) throws Exception {
+        try (PoolerServer pooler = PoolerFixture.startPooler(pg, pipeline, "auto", "scram-sha-256", 4,
+                "tls_cert_file = " + certs.serverCert, "tls_key_file = " + certs.serverKey, "client_tls = require")) {
             Map<String, String> tls = Map.of("PGSSLMODE", "require");
             PgbenchResult init = pg.tools().pgbench(PoolerFixture.through(pooler), List.of("-i", "-s", "1", "-q"), tls,
                     Duration.ofSeconds(120));
@@ -154,6 +156,28 @@ class TlsTest {
             assertEquals(0, r.exitCode(), r::stderr);
             assertEquals(0, r.failedTransactions(), r::stdout);
             assertEquals(800, r.transactionsProcessed(), r::stdout);
+        }
+    }
+
+    /** A TLS client that drops its connection mid-query: its server connection and its count come back. */
+    @ParameterizedTest(name = "{0} pipeline")
+    @ValueSource(strings = {"session", "transaction"})
+    void aTlsClientThatVanishesMidQueryGivesItsServerConnectionBack(String pipeline) throws Exception {
+        try (PoolerServer pooler = PoolerFixture.startPooler(pg, pipeline, "auto", "scram-sha-256", 1,
+                "tls_cert_file = " + certs.serverCert, "tls_key_file = " + certs.serverKey)) {
+            RawClient gone = RawClient.loginTls(pooler.port(), certs.caCert, PoolerFixture.USER, PoolerFixture.PASSWORD,
+                    PoolerFixture.DATABASE);
+            gone.send("select pg_sleep(1)");
+            Thread.sleep(200);
+            gone.close(); // closes the TLS socket and the socket below it, without Terminate
+            // the pool has one server connection: the next client gets it only if it came back
+            try (RawClient next = RawClient.loginTls(pooler.port(), certs.caCert, PoolerFixture.USER,
+                    PoolerFixture.PASSWORD, PoolerFixture.DATABASE)) {
+                assertEquals("1", next.query("select 1").get(0).get(0));
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (pooler.context().clients() != 1 && System.nanoTime() < deadline) Thread.sleep(20);
+                assertEquals(1, pooler.context().clients());
+            }
         }
     }
 
