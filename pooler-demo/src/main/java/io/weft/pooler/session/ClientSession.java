@@ -8,6 +8,7 @@ import io.weft.pooler.protocol.PgWriter;
 import io.weft.pooler.protocol.Protocol;
 import io.weft.pooler.protocol.ProtocolException;
 import io.weft.pooler.protocol.SqlState;
+import io.weft.pooler.stats.ClientStats;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
@@ -30,6 +31,8 @@ public final class ClientSession implements Runnable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private PgReader in;
     private PgWriter out;
+    /** The client's registration for SHOW CLIENTS and its counters, once it logged in; removed when it goes. */
+    ClientStats stats;
 
     public ClientSession(Socket socket, PoolerContext ctx) {
         this.socket = socket;
@@ -51,14 +54,17 @@ public final class ClientSession implements Runnable {
                 try {
                     serve(params);
                 } finally {
+                    ctx.stats.remove(stats);
                     ctx.leave();
                 }
             }
         } catch (ProtocolException e) {
             LOG.log(Level.INFO, "client " + peer() + ": " + e.getMessage());
+            ctx.stats.failure(e.sqlState(), stats);
             fatal(e.sqlState(), e.getMessage());
         } catch (ClientAuthenticator.AuthFailure e) {
             LOG.log(Level.INFO, "client " + peer() + ": " + e.getMessage());
+            ctx.stats.failure(e.sqlState, stats);
             fatal(e.sqlState, e.getMessage());
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "client " + peer() + " ended: " + e);
@@ -113,11 +119,19 @@ public final class ClientSession implements Runnable {
         String user = params.get("user");
         String database = params.getOrDefault("database", user);
         ctx.authenticator.authenticate(user, in, out);
+        if (database.equals(ctx.config().adminDatabase())) {
+            stats = ctx.stats.register(null, user, database, params.get("application_name"),
+                    socket.getRemoteSocketAddress(), socket.getLocalSocketAddress());
+            ctx.admin().serve(stats, in, out);
+            return;
+        }
         Optional<ServerPool> pool = ctx.pools.pool(database, user);
         if (pool.isEmpty()) {
             throw new ClientAuthenticator.AuthFailure(SqlState.INVALID_CATALOG_NAME, "no pool for database \""
                     + database + "\" and user \"" + user + "\" in the pooler's databases file");
         }
+        stats = ctx.stats.register(pool.get().counters(), user, database, params.get("application_name"),
+                socket.getRemoteSocketAddress(), socket.getLocalSocketAddress());
         Map<String, String> clientParameters = new LinkedHashMap<>(params);
         clientParameters.keySet().removeAll(java.util.Set.of("user", "database", "options", "replication"));
         Pipeline pipeline = ctx.config().pipeline();

@@ -1,7 +1,9 @@
 package io.weft.pooler.session;
 
 import io.weft.pooler.config.PoolerConfig;
+import io.weft.pooler.admin.AdminConsole;
 import io.weft.pooler.pool.PoolManager;
+import io.weft.pooler.stats.PoolerStats;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,6 +19,10 @@ public final class PoolerContext {
     final ClientAuthenticator authenticator;
     final ThreadFactory threads;
     private final AtomicInteger clients = new AtomicInteger();
+    /** Clients connected (SHOW CLIENTS) and failures before a client has a pool. */
+    public final PoolerStats stats = new PoolerStats();
+    /** Serves clients of the admin database; set by the pooler before it accepts clients. */
+    private volatile AdminConsole admin;
 
     public PoolerContext(PoolerConfig config, PoolManager pools, ThreadFactory threads) {
         this.config = config;
@@ -28,6 +34,16 @@ public final class PoolerContext {
     /** The configuration now in force (a reload replaces it). */
     public PoolerConfig config() {
         return config;
+    }
+
+    public void admin(AdminConsole console) {
+        this.admin = console;
+    }
+
+    AdminConsole admin() {
+        AdminConsole a = admin;
+        if (a == null) throw new IllegalStateException("the pooler has no admin console");
+        return a;
     }
 
     /** Counts a client in; false if max_connections are already in. */
