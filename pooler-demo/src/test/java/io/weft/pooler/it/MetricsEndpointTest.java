@@ -182,6 +182,49 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void protocolViolationsAndServerConnectFailuresAreCountedByKind() throws Exception {
+        int port = freePort();
+        try (PoolerServer pooler = PoolerFixture.startPooler(pg, "session", "auto", "scram-sha-256", 2,
+                "metrics_port = " + port)) {
+            try (RawClient c = RawClient.loginWith(pooler.port(), java.util.List.of())) {
+                // a Query whose length field is below 4: the client is dropped with 08P01
+                c.socket.getOutputStream().write(new byte[] {'Q', 0, 0, 0, 2});
+                c.socket.getOutputStream().flush();
+                assertTrue(c.in.next());
+                assertEquals('E', (char) c.in.type());
+                assertEquals("08P01", c.field('C'));
+            }
+            Map<String, Double> m = parse(get(port, "/metrics").body());
+            assertEquals(1, value(m, "weft_pooler_failures_total{kind=\"protocol\"}"));
+            assertEquals(1, value(m, "weft_pooler_errors_total{database=\"weft\",user=\"weft\"}"),
+                    "the violation counts in the client's pool");
+        }
+        // a pooler whose server is not there: every attempt to connect fails and is counted
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("weft-metrics-dead-server-");
+        java.nio.file.Files.writeString(dir.resolve("weft-pooler.conf"), """
+                [pooler]
+                port = 0
+                backend = jdk
+                blocking_timeout = 2
+                connect_timeout = 2
+                metrics_port = %d
+                [server primary]
+                host = 127.0.0.1
+                port = %d
+                """.formatted(port, freePort()));
+        java.nio.file.Files.writeString(dir.resolve("weft-users.conf"), PoolerFixture.USER + " " + PoolerFixture.PASSWORD + "\n");
+        java.nio.file.Files.writeString(dir.resolve("weft-databases.conf"), "all all 2\n");
+        try (PoolerServer pooler = PoolerServer.start(io.weft.pooler.config.PoolerConfig.load(dir.resolve("weft-pooler.conf")))) {
+            IOException e = assertThrows(IOException.class, () -> RawClient.login(pooler.port(), PoolerFixture.USER,
+                    PoolerFixture.PASSWORD, PoolerFixture.DATABASE).close());
+            assertTrue(e.getMessage().contains("08006"), e.getMessage());
+            Map<String, Double> m = parse(get(port, "/metrics").body());
+            assertTrue(value(m, "weft_pooler_failures_total{kind=\"server_connect\"}") >= 1, m.toString());
+            assertTrue(value(m, "weft_pooler_errors_total{database=\"weft\",user=\"weft\"}") >= 1, m.toString());
+        }
+    }
+
+    @Test
     void withMetricsPortZeroThereIsNoEndpoint() throws Exception {
         try (PoolerServer pooler = PoolerFixture.startPooler(pg, "session", "jdk", "scram-sha-256", 2)) {
             assertEquals(0, pooler.metricsPort());
