@@ -50,8 +50,13 @@ class AdminConsoleTest {
                 "-t", Integer.toString(PER_CLIENT), "-M", "extended");
         assertEquals(0, bench.exitCode(), bench::stderr);
         assertEquals(CLIENTS * PER_CLIENT, bench.transactionsProcessed(), bench::stdout);
+        quiet();
+    }
+
+    /** Waits until no client is connected and every server connection is back in the pool (reset done). */
+    private void quiet() throws InterruptedException {
         await(() -> pooler.context().clients() == 0 && pool().get("sv_active").equals("0"),
-                "pgbench's clients gone and their server connections back in the pool");
+                "every client gone and its server connection back in the pool");
     }
 
     @AfterAll
@@ -82,7 +87,8 @@ class AdminConsoleTest {
     }
 
     @Test
-    void showPoolsAndShowServersMatchPgStatActivity() {
+    void showPoolsAndShowServersMatchPgStatActivity() throws Exception {
+        quiet();
         Map<String, String> pool = pool();
         Set<String> backends = serverBackends();
         assertEquals(backends.size(), num(pool, "sv_total"), () -> "pool " + pool + " vs pg_stat_activity " + backends);
@@ -103,10 +109,15 @@ class AdminConsoleTest {
         }
     }
 
-    @Test
-    void showStatsCountsAtLeastWhatPgbenchReports() {
-        Map<String, String> s = show(pg, pooler, "SHOW STATS").stream()
+    private Map<String, String> stats() {
+        return show(pg, pooler, "SHOW STATS").stream()
                 .filter(r -> r.get("database").equals(PoolerFixture.DATABASE)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void showStatsCountsAtLeastWhatPgbenchReports() throws Exception {
+        await(() -> num(stats(), "stats_period_ms") > 0, "the first stats period to end");
+        Map<String, String> s = stats();
         // each TPC-B transaction is one BEGIN..END block: one ReadyForQuery back to idle; -i and
         // psql's sessions add their own
         assertTrue(num(s, "total_xact_count") >= bench.transactionsProcessed(), s::toString);
@@ -128,8 +139,7 @@ class AdminConsoleTest {
                 "-c", "2", "-j", "1", "-T", "4", "-S", "-M", "prepared"));
         try {
             Thread.sleep(2500); // at least one whole period of 1 s under load
-            Map<String, String> s = show(pg, pooler, "SHOW STATS").stream()
-                    .filter(r -> r.get("database").equals(PoolerFixture.DATABASE)).findFirst().orElseThrow();
+            Map<String, String> s = stats();
             assertTrue(real(s, "avg_xact_count") > 0, s::toString);
             // -S -M prepared: one Sync per transaction (a period may end between a query and its reply)
             assertEquals(real(s, "avg_xact_count"), real(s, "avg_query_count"), 0.05 * real(s, "avg_xact_count") + 2,
@@ -143,6 +153,7 @@ class AdminConsoleTest {
 
     @Test
     void showClientsListsAClientWithItsServerAndTheAdminSessionItself() throws Exception {
+        quiet();
         try (RawClient probe = RawClient.loginWith(pooler.port(), List.of("application_name", "weft-ops-probe"))) {
             String backendPid = probe.query("select pg_backend_pid()").get(0).get(0);
             List<Map<String, String>> clients = show(pg, pooler, "SHOW CLIENTS");
