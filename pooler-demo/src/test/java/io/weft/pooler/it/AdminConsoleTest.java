@@ -129,7 +129,8 @@ class AdminConsoleTest {
         assertTrue(num(s, "total_wait_count") >= CLIENTS, s::toString);
         assertTrue(num(s, "max_wait_time") > 0 && num(s, "max_wait_time") <= num(s, "total_wait_time"), s::toString);
         assertEquals(0, num(s, "total_errors"), s::toString);
-        assertEquals(1000, num(s, "stats_period_ms"), 200, s::toString);
+        // stats_period = 1: a pool's first period runs from its creation, the others a whole second
+        assertTrue(num(s, "stats_period_ms") > 0 && num(s, "stats_period_ms") <= 1200, s::toString);
         assertTrue(real(s, "avg_xact_count") >= 0, s::toString);
     }
 
