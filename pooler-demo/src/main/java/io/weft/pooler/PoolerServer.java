@@ -169,31 +169,31 @@ public final class PoolerServer implements AutoCloseable {
         return new PoolerControl() {
             @Override
             public String reload() {
-                throw notYet("RELOAD");
+                throw notYet();
             }
 
             @Override
             public boolean pause(java.time.Duration timeout) {
-                throw notYet("PAUSE");
+                throw notYet();
             }
 
             @Override
             public void resume() {
-                throw notYet("RESUME");
+                throw notYet();
             }
 
             @Override
             public void shutdown() {
-                throw notYet("SHUTDOWN");
+                throw notYet();
             }
 
             @Override
             public void close() {
-                throw notYet("close");
+                throw notYet();
             }
 
-            private UnsupportedOperationException notYet(String what) {
-                return new UnsupportedOperationException(what + " is not implemented in this pooler yet");
+            private UnsupportedOperationException notYet() {
+                return new UnsupportedOperationException("not implemented in this pooler yet");
             }
         };
     }

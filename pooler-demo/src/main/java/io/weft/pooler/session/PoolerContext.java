@@ -1,7 +1,7 @@
 package io.weft.pooler.session;
 
-import io.weft.pooler.config.PoolerConfig;
 import io.weft.pooler.admin.AdminConsole;
+import io.weft.pooler.config.PoolerConfig;
 import io.weft.pooler.pool.PoolManager;
 import io.weft.pooler.stats.PoolerStats;
 import java.util.concurrent.ThreadFactory;

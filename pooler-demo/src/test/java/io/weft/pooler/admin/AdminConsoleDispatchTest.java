@@ -219,8 +219,8 @@ class AdminConsoleDispatchTest {
     }
 
     @Test
-    void theControlOfThisBranchSaysItIsNotImplemented() throws Exception {
-        // the same placeholder PoolerServer.control() returns, reached through the console
+    void aControlThatCannotDoItYetGives0A000ForEachCommand() throws Exception {
+        // like the placeholder PoolerServer.control() returns in this branch (it.AdminConsoleTest uses the real one)
         PoolerControl placeholder = new PoolerControl() {
             public String reload() { throw new UnsupportedOperationException("RELOAD is not implemented in this pooler yet"); }
             public boolean pause(Duration t) { throw new UnsupportedOperationException("PAUSE"); }
