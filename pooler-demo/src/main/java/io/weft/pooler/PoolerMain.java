@@ -93,6 +93,7 @@ public final class PoolerMain {
         if (server != null) {
             System.out.printf("  connect:  PGPASSWORD=weft psql -h 127.0.0.1 -p %d -U weft weft%n", pooler.port());
             System.out.printf("  pgbench:  PGPASSWORD=weft pgbench -h 127.0.0.1 -p %d -U weft -i weft%n", pooler.port());
+            System.out.printf("  admin:    PGPASSWORD=weft psql -h 127.0.0.1 -p %d -U weft weft_admin -c 'SHOW POOLS'%n", pooler.port());
         }
         System.out.println("Ctrl-C stops it.");
         stopped.await();
@@ -107,6 +108,7 @@ public final class PoolerMain {
                 backend = %s
                 auth_method = scram-sha-256
                 max_connections = 500
+                admin_users = weft
                 users_file = weft-users.conf
                 databases_file = weft-databases.conf
 

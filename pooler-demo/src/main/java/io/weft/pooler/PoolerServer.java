@@ -2,7 +2,13 @@ package io.weft.pooler;
 
 import io.weft.poller.Backend;
 import io.weft.poller.PollerConfig;
+import io.weft.pooler.admin.AdminConsole;
+import io.weft.pooler.admin.PoolerView;
 import io.weft.pooler.config.PoolerConfig;
+import io.weft.pooler.metrics.MetricsServer;
+import io.weft.pooler.pool.ServerPool;
+import io.weft.pooler.stats.StatsSampler;
+import io.weft.scheduler.CarrierStats;
 import io.weft.pooler.pool.PoolManager;
 import io.weft.pooler.session.ClientSession;
 import io.weft.pooler.session.PoolerContext;
@@ -14,6 +20,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import javax.net.ServerSocketFactory;
 import javax.net.SocketFactory;
@@ -35,6 +42,10 @@ public final class PoolerServer implements AutoCloseable {
     private final PoolerContext context;
     private final ServerSocket listener;
     private final Thread acceptor;
+    private final PoolerView view;
+    private final StatsSampler sampler;
+    /** The Prometheus endpoint; null with metrics_port = 0. */
+    private final MetricsServer metrics;
     private final java.util.concurrent.atomic.AtomicInteger liveThreads = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
@@ -49,9 +60,24 @@ public final class PoolerServer implements AutoCloseable {
                 : WeftServerSocketFactory.getDefault();
         this.pools = new PoolManager(config, this.threads, sockets);
         this.context = new PoolerContext(config, pools, this.threads);
-        this.listener = listeners.createServerSocket();
-        listener.setReuseAddress(true);
-        listener.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
+        this.view = new PoolerView(context::config, pools, context.stats, this::carrierStats, context::clients,
+                threadsDescription());
+        context.admin(new AdminConsole(view, control(), context.stats));
+        this.sampler = new StatsSampler(() -> pools.all().stream().map(ServerPool::counters).toList(),
+                config.statsPeriodMillis());
+        MetricsServer endpoint = null;
+        try {
+            if (config.metricsPort() != 0) endpoint = MetricsServer.start(config.metricsHost(), config.metricsPort(), view);
+            this.listener = listeners.createServerSocket();
+            listener.setReuseAddress(true);
+            listener.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
+        } catch (IOException | RuntimeException e) {
+            sampler.close();
+            if (endpoint != null) endpoint.close();
+            pools.close();
+            throw e;
+        }
+        this.metrics = endpoint;
         pools.prefill();
         this.acceptor = this.threads.newThread(this::acceptLoop);
         acceptor.start();
@@ -119,6 +145,59 @@ public final class PoolerServer implements AutoCloseable {
         return context;
     }
 
+    /** What the admin console and the metrics show. */
+    public PoolerView view() {
+        return view;
+    }
+
+    /** The Weft scheduler's per-carrier counters; empty on the JDK's virtual threads (backend = jdk). */
+    public List<CarrierStats> carrierStats() {
+        return weft == null ? List.of() : weft.stats();
+    }
+
+    /** The port of the Prometheus endpoint; 0 if metrics_port is 0 (no endpoint). */
+    public int metricsPort() {
+        return metrics == null ? 0 : metrics.port();
+    }
+
+    /**
+     * What the admin console's RELOAD, PAUSE, RESUME and SHUTDOWN call. Placeholder in this
+     * branch: every method throws {@link UnsupportedOperationException} (the console answers
+     * with an ErrorResponse) until the lifecycle work implements them here.
+     */
+    public PoolerControl control() {
+        return new PoolerControl() {
+            @Override
+            public String reload() {
+                throw notYet();
+            }
+
+            @Override
+            public boolean pause(java.time.Duration timeout) {
+                throw notYet();
+            }
+
+            @Override
+            public void resume() {
+                throw notYet();
+            }
+
+            @Override
+            public void shutdown() {
+                throw notYet();
+            }
+
+            @Override
+            public void close() {
+                throw notYet();
+            }
+
+            private UnsupportedOperationException notYet() {
+                return new UnsupportedOperationException("not implemented in this pooler yet");
+            }
+        };
+    }
+
     private void acceptLoop() {
         while (!closed) {
             try {
@@ -142,6 +221,8 @@ public final class PoolerServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
+        if (metrics != null) metrics.close();
+        sampler.close();
         pools.close();
         if (weft != null) weft.close();
     }

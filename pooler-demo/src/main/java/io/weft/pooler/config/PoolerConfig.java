@@ -34,7 +34,13 @@ public record PoolerConfig(
         List<ServerAddress> servers,
         List<DatabaseRule> databases,
         Map<String, String> users,
-        SecurityOptions security) {
+        SecurityOptions security,
+        String adminDatabase,
+        List<String> adminUsers,
+        String metricsHost,
+        int metricsPort,
+        long statsPeriodMillis,
+        Map<String, String> settings) {
 
     static final Set<String> BACKENDS = Set.of("auto", "io_uring", "epoll", "kqueue", "jdk");
     static final Set<String> LOG_LEVELS = Set.of("error", "warning", "info", "debug");
@@ -82,10 +88,17 @@ public record PoolerConfig(
         Path usersFile = dir.resolve(v.string("users_file", "weft-users.conf"));
         Path databasesFile = dir.resolve(v.string("databases_file", "weft-databases.conf"));
         SecurityOptions security = SecurityOptions.read(v, dir);
+        String adminDatabase = v.name("admin_database", "weft_admin");
+        List<String> adminUsers = v.names("admin_users");
+        String metricsHost = v.name("metrics_host", "127.0.0.1");
+        int metricsPort = v.integer("metrics_port", 0, 0, 65535); // 0: no metrics endpoint
+        long statsPeriod = v.seconds("stats_period", 60);
+        if (statsPeriod < 100) throw v.error("stats_period", "must be at least 100ms, got " + v.string("stats_period", ""));
         v.rejectUnknown();
         return new PoolerConfig(file, host, port, pipeline, maxConnections, backend, carriers, logLevel, auth,
                 blocking, idle, validation, connect, maxMessage, List.copyOf(servers),
-                readDatabases(databasesFile), readUsers(usersFile), security);
+                readDatabases(databasesFile), readUsers(usersFile), security, adminDatabase, adminUsers, metricsHost, metricsPort,
+                statsPeriod, v.settings());
     }
 
     /** The pool sizes for {@code user} on {@code database}: the first matching rule. */
@@ -175,6 +188,8 @@ public record PoolerConfig(
         private final Path file;
         private final IniFile.Section section;
         private final Set<String> used = new java.util.HashSet<>();
+        /** Every option read, with the value in force (given or default), for SHOW CONFIG. */
+        private final Map<String, String> settings = new LinkedHashMap<>();
 
         Values(Path file, IniFile.Section section) {
             this.file = file;
@@ -189,15 +204,50 @@ public record PoolerConfig(
         String string(String key, String dflt) {
             used.add(key);
             IniFile.Entry e = section.entries().get(key);
-            return e == null ? dflt : e.value();
+            String value = e == null ? dflt : e.value();
+            settings.put(key, value == null ? "" : value);
+            return value;
+        }
+
+        /** The options read so far and their values in force, in reading order. */
+        Map<String, String> settings() {
+            return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+        }
+
+        /** A name (database, user, host): not empty, no white space. */
+        String name(String key, String dflt) throws ConfigException {
+            String s = string(key, dflt).strip();
+            if (s.isEmpty() || s.chars().anyMatch(Character::isWhitespace)) {
+                throw error(key, "expected a name without spaces, got '" + s + "'");
+            }
+            return s;
+        }
+
+        /** A comma-separated list of names; empty if the option is not set. */
+        List<String> names(String key) throws ConfigException {
+            String s = string(key, "").strip();
+            if (s.isEmpty()) return List.of();
+            List<String> names = new ArrayList<>();
+            for (String n : s.split(",", -1)) {
+                String name = n.strip();
+                if (name.isEmpty() || name.chars().anyMatch(Character::isWhitespace)) {
+                    throw error(key, "expected a comma-separated list of names, got '" + s + "'");
+                }
+                names.add(name);
+            }
+            return List.copyOf(names);
         }
 
         int integer(String key, int dflt, int min, int max) throws ConfigException {
             String s = string(key, null);
-            if (s == null) return dflt;
+            if (s == null) {
+                settings.put(key, Integer.toString(dflt));
+                return dflt;
+            }
             try {
                 int v = Integer.parseInt(s);
                 if (v < min || v > max) throw error(key, "must be from " + min + " to " + max + ", got " + v);
+                settings.put(key, Integer.toString(v));
                 return v;
             } catch (NumberFormatException e) {
                 throw error(key, "not an integer: '" + s + "'");
@@ -207,7 +257,10 @@ public record PoolerConfig(
         /** Seconds (an integer, optionally with an s/ms/m suffix) as milliseconds; 0 means none. */
         long seconds(String key, long dfltSeconds) throws ConfigException {
             String s = string(key, null);
-            if (s == null) return dfltSeconds * 1000;
+            if (s == null) {
+                settings.put(key, dfltSeconds + "s");
+                return dfltSeconds * 1000;
+            }
             String n = s.toLowerCase(Locale.ROOT);
             long scale = 1000;
             if (n.endsWith("ms")) {
@@ -222,6 +275,7 @@ public record PoolerConfig(
             try {
                 long v = Long.parseLong(n.strip());
                 if (v < 0) throw error(key, "must not be negative, got " + s);
+                settings.put(key, v * scale % 1000 == 0 ? v * scale / 1000 + "s" : v * scale + "ms");
                 return v * scale;
             } catch (NumberFormatException e) {
                 throw error(key, "not a duration (seconds, or with ms/s/m): '" + s + "'");
@@ -233,6 +287,7 @@ public record PoolerConfig(
             if (!allowed.contains(s)) {
                 throw error(key, "expected one of " + new java.util.TreeSet<>(allowed) + ", got '" + s + "'");
             }
+            settings.put(key, s);
             return s;
         }
 

@@ -53,6 +53,11 @@ public final class PoolManager implements AutoCloseable {
         }
     }
 
+    /** The pools made so far. */
+    public List<ServerPool> all() {
+        return new ArrayList<>(pools.values());
+    }
+
     public List<ServerPool.PoolStats> stats() {
         List<ServerPool.PoolStats> list = new ArrayList<>();
         for (ServerPool p : pools.values()) list.add(p.stats());

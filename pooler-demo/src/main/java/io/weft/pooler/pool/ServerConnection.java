@@ -8,6 +8,7 @@ import io.weft.pooler.protocol.PgReader;
 import io.weft.pooler.protocol.PgWriter;
 import io.weft.pooler.protocol.Protocol;
 import io.weft.pooler.tls.ServerTls;
+import io.weft.pooler.stats.ClientStats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -47,6 +48,10 @@ public final class ServerConnection implements AutoCloseable {
     private int secret;
     private volatile long lastUsedNanos = System.nanoTime();
     private volatile boolean closed;
+    /** Statistics: when it was opened, the client it serves now (null: in the pool), what runs when it closes. */
+    public final long connectedAtMillis = System.currentTimeMillis();
+    private volatile ClientStats client;
+    private volatile java.util.function.Consumer<ServerConnection> onClose;
 
     private ServerConnection(ServerAddress address, String database, String user, Socket socket, Socket plain,
                              SocketFactory sockets, int maxMessage) throws IOException {
@@ -240,11 +245,39 @@ public final class ServerConnection implements AutoCloseable {
         socket.setSoTimeout(millis);
     }
 
+    /** The client this connection serves from now on (null: none); SHOW CLIENTS and SHOW SERVERS link them. */
+    public void serve(ClientStats c) {
+        ClientStats before = client;
+        if (before != null) before.serverGone(pid);
+        client = c;
+        if (c != null) c.serverPid(pid);
+    }
+
+    public ClientStats client() {
+        return client;
+    }
+
+    /** Runs {@code hook} when the connection closes (the pool's registry of open connections). */
+    public void onClose(java.util.function.Consumer<ServerConnection> hook) {
+        onClose = hook;
+    }
+
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
+    /** "no", or the TLS protocol of the connection to the server (SHOW SERVERS). */
+    public String tlsProtocol() {
+        return socket instanceof javax.net.ssl.SSLSocket ssl ? ssl.getSession().getProtocol() : "no";
+    }
+
     /** Tells the server goodbye (Terminate) and closes the socket. */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
+        serve(null);
+        if (onClose != null) onClose.accept(this);
         if (writeLock.tryLock()) {
             try {
                 writer.terminate();

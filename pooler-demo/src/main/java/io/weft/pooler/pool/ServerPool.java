@@ -4,6 +4,7 @@ import javax.net.SocketFactory;
 import io.weft.pooler.config.DatabaseRule;
 import io.weft.pooler.config.ServerAddress;
 import io.weft.pooler.tls.ServerTls;
+import io.weft.pooler.stats.PoolCounters;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -40,6 +41,9 @@ public final class ServerPool {
     private int waiting;
     private boolean closed;
     private volatile Map<String, String> serverParameters = Map.of();
+    /** Statistics: the pool's counters and its open server connections (SHOW POOLS/STATS/SERVERS, metrics). */
+    private final PoolCounters counters;
+    private final java.util.Set<ServerConnection> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ServerPool(SocketFactory sockets, String database, String user, DatabaseRule rule, ServerAddress server,
                       String password, int maxMessage, long connectTimeoutMillis, boolean validate) {
@@ -61,6 +65,7 @@ public final class ServerPool {
         this.maxMessage = maxMessage;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.validate = validate;
+        this.counters = new PoolCounters(database, user);
     }
 
     /**
@@ -124,8 +129,11 @@ public final class ServerPool {
         try {
             ServerConnection c = ServerConnection.open(sockets, tls, server, database, user, password, maxMessage, connectTimeoutMillis);
             serverParameters = Map.copyOf(c.parameters);
+            open.add(c);
+            c.onClose(open::remove);
             return c;
         } catch (IOException | RuntimeException e) {
+            counters.connectFailed();
             lock.lock();
             try {
                 total--;
@@ -149,6 +157,7 @@ public final class ServerPool {
     /** Gives back a connection that is idle (ReadyForQuery 'I') and reset as the pipeline needs. */
     public void release(ServerConnection c) {
         c.touch();
+        c.serve(null);
         lock.lock();
         try {
             if (closed) {
@@ -250,6 +259,15 @@ public final class ServerPool {
             lock.unlock();
         }
         toClose.forEach(ServerConnection::close);
+    }
+
+    public PoolCounters counters() {
+        return counters;
+    }
+
+    /** The server connections open now (in use or idle). */
+    public List<ServerConnection> connections() {
+        return new ArrayList<>(open);
     }
 
     /** Counts of one pool. */

@@ -10,6 +10,7 @@ import io.weft.pooler.protocol.PgWriter;
 import io.weft.pooler.protocol.Protocol;
 import io.weft.pooler.protocol.ProtocolException;
 import io.weft.pooler.protocol.SqlState;
+import io.weft.pooler.stats.ClientStats;
 import io.weft.pooler.tls.ClientTls;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -38,6 +39,8 @@ public final class ClientSession implements Runnable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private PgReader in;
     private PgWriter out;
+    /** The client's registration for SHOW CLIENTS and its counters, once it logged in; removed when it goes. */
+    ClientStats stats;
 
     public ClientSession(Socket socket, PoolerContext ctx) {
         this.plain = socket;
@@ -54,20 +57,24 @@ public final class ClientSession implements Runnable {
             Map<String, String> params = startup();
             if (params != null) {
                 if (!ctx.admit()) {
+                    ctx.stats.failure(SqlState.TOO_MANY_CONNECTIONS, null);
                     fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already");
                     return;
                 }
                 try {
                     serve(params);
                 } finally {
+                    ctx.stats.remove(stats);
                     ctx.leave();
                 }
             }
         } catch (ProtocolException e) {
             LOG.log(Level.INFO, "client " + peer() + ": " + e.getMessage());
+            ctx.stats.failure(e.sqlState(), stats);
             fatal(e.sqlState(), e.getMessage());
         } catch (ClientAuthenticator.AuthFailure e) {
             LOG.log(Level.INFO, "client " + peer() + ": " + e.getMessage());
+            ctx.stats.failure(e.sqlState, stats);
             fatal(e.sqlState, e.getMessage());
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "client " + peer() + " ended: " + e);
@@ -156,6 +163,11 @@ public final class ClientSession implements Runnable {
                 + ssl.getSession().getCipherSuite());
     }
 
+    /** "no", or the TLS protocol the client talks to the pooler with. */
+    private String tlsProtocol() {
+        return socket instanceof SSLSocket ssl ? ssl.getSession().getProtocol() : "no";
+    }
+
     /** Whether the client talks to the pooler over TLS. */
     boolean encrypted() {
         return socket != plain;
@@ -166,6 +178,15 @@ public final class ClientSession implements Runnable {
         String database = params.getOrDefault("database", user);
         AuthMethod method = ClientAccess.method(ctx.config(), plain.getInetAddress(), encrypted(), database, user);
         ctx.authenticator.authenticate(method, user, in, out);
+        if (database.equals(ctx.config().adminDatabase())) {
+            // The admin console: hba and authentication as for anyone, but not the per-database
+            // and per-user limits, so an operator can always get in to look.
+            stats = ctx.stats.register(null, user, database, params.get("application_name"),
+                    socket.getRemoteSocketAddress(), socket.getLocalSocketAddress());
+            stats.tls(tlsProtocol());
+            ctx.admin().serve(stats, in, out);
+            return;
+        }
         SecurityOptions limits = ctx.config().security();
         switch (ctx.limits.enter(database, user, limits.maxDbConnections(), limits.maxUserConnections())) {
             case TOO_MANY_FOR_DATABASE -> throw new ClientAuthenticator.AuthFailure(SqlState.TOO_MANY_CONNECTIONS,
@@ -187,6 +208,9 @@ public final class ClientSession implements Runnable {
             throw new ClientAuthenticator.AuthFailure(SqlState.INVALID_CATALOG_NAME, "no pool for database \""
                     + database + "\" and user \"" + user + "\" in the pooler's databases file");
         }
+        stats = ctx.stats.register(pool.get().counters(), user, database, params.get("application_name"),
+                socket.getRemoteSocketAddress(), socket.getLocalSocketAddress());
+        stats.tls(tlsProtocol());
         Map<String, String> clientParameters = new LinkedHashMap<>(params);
         clientParameters.keySet().removeAll(java.util.Set.of("user", "database", "options", "replication"));
         Pipeline pipeline = ctx.config().pipeline();

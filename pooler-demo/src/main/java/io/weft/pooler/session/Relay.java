@@ -7,6 +7,7 @@ import io.weft.pooler.pool.ServerPool;
 import io.weft.pooler.protocol.PgReader;
 import io.weft.pooler.protocol.PgWriter;
 import io.weft.pooler.protocol.SqlState;
+import io.weft.pooler.stats.ClientStats;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -78,6 +79,8 @@ final class Relay {
     private final ReentrantLock clientWriteLock;
     private final MessageBuilder builder = new MessageBuilder();
     private final Map<String, String> clientParameters;
+    /** The client's counters (SHOW CLIENTS/STATS, metrics): plain single-writer fields, see ClientStats. */
+    private final ClientStats stats;
 
     private final ReentrantLock lock = new ReentrantLock();
     // Guarded by lock:
@@ -103,6 +106,7 @@ final class Relay {
         this.clientOut = clientOut;
         this.clientParameters = clientParameters;
         this.clientWriteLock = session.writeLock();
+        this.stats = session.stats;
         this.plan = pipeline == Pipeline.TRANSACTION ? new ArrayDeque<>() : null;
     }
 
@@ -118,6 +122,7 @@ final class Relay {
         try {
             while (client.next()) {
                 byte t = client.type();
+                stats.fromClient(t, client.length());
                 if (t == 'X') {
                     return;
                 }
@@ -333,6 +338,7 @@ final class Relay {
 
     private ServerConnection attach() throws IOException {
         ServerConnection s;
+        long waitStart = stats.startWaiting();
         try {
             s = pool.acquire(blockingTimeoutMillis);
         } catch (PoolTimeoutException e) {
@@ -341,6 +347,8 @@ final class Relay {
         } catch (IOException e) {
             session.fatal(SqlState.CONNECTION_FAILURE, "the pooler cannot reach the server: " + e.getMessage());
             return null;
+        } finally {
+            stats.stopWaiting(waitStart);
         }
         try {
             applyClientParameters(s);
@@ -356,6 +364,7 @@ final class Relay {
         } finally {
             lock.unlock();
         }
+        s.serve(stats);
         threads.newThread(() -> serverLoop(s)).start();
         return s;
     }
@@ -549,6 +558,7 @@ final class Relay {
                         }
                     }
                     if (closing) forward = false;
+                    if (forward && clientWritable) stats.toClient(t, s.reader.length(), lastStatus);
                     replyInFlight = plan != null && forward && clientWritable;
                 } finally {
                     lock.unlock();

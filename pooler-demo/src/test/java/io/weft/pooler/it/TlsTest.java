@@ -228,6 +228,28 @@ class TlsTest {
         }
     }
 
+    @Test
+    void theAdminConsoleShowsWhichClientsAndServersUseTls() throws Exception {
+        try (EmbeddedPostgres tlsPg = EmbeddedPostgres.start(EmbeddedPostgres.Options.defaults()
+                .withHostAuth(EmbeddedPostgres.HostAuth.MD5).withTls(certs.serverCert, certs.serverKey))) {
+            tlsPg.createUser(PoolerFixture.USER, PoolerFixture.PASSWORD, "scram-sha-256");
+            tlsPg.createDatabase(PoolerFixture.DATABASE, PoolerFixture.USER);
+            try (PoolerServer pooler = PoolerFixture.startPooler(tlsPg, "session", "auto", "scram-sha-256", 4,
+                    "tls_cert_file = " + certs.serverCert, "tls_key_file = " + certs.serverKey,
+                    "server_tls = require", "admin_users = " + PoolerFixture.USER)) {
+                List<List<String>> rows = tlsPg.tools().query(PoolerFixture.through(pooler), "select 1", T);
+                assertEquals("1", rows.get(0).get(0));
+                List<Map<String, String>> servers = AdminPsql.show(tlsPg, pooler, "SHOW SERVERS");
+                assertTrue(!servers.isEmpty() && servers.stream().allMatch(s -> s.get("tls").startsWith("TLSv1.")),
+                        servers.toString());
+                // libpq's default sslmode (prefer) takes the TLS the pooler offers: the console's own row says so
+                List<Map<String, String>> clients = AdminPsql.show(tlsPg, pooler, "SHOW CLIENTS");
+                assertTrue(clients.stream().anyMatch(c -> c.get("database").equals(AdminPsql.ADMIN_DATABASE)
+                        && c.get("tls").equals("TLSv1.3")), clients.toString());
+            }
+        }
+    }
+
     static byte[] startupPacket(String user, String database) {
         String params = "user\0" + user + "\0database\0" + database + "\0\0";
         byte[] p = params.getBytes(StandardCharsets.UTF_8);
