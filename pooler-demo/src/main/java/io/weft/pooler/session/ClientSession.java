@@ -30,6 +30,8 @@ public final class ClientSession implements Runnable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private PgReader in;
     private PgWriter out;
+    /** Set once the client is in; read by the shutdown. */
+    private volatile Relay relay;
 
     public ClientSession(Socket socket, PoolerContext ctx) {
         this.socket = socket;
@@ -38,6 +40,7 @@ public final class ClientSession implements Runnable {
 
     @Override
     public void run() {
+        ctx.sessions.add(this);
         try {
             socket.setTcpNoDelay(true);
             in = new PgReader(socket.getInputStream(), ctx.config().maxMessageLength());
@@ -64,7 +67,22 @@ public final class ClientSession implements Runnable {
             LOG.log(Level.DEBUG, "client " + peer() + " ended: " + e);
         } finally {
             closeClientSocket();
+            ctx.sessions.remove(this);
         }
+    }
+
+    /** Graceful shutdown: ends the client at its next idle ReadyForQuery (see Relay#endWhenIdle). */
+    void endWhenIdle() {
+        Relay r = relay;
+        if (r != null) r.endWhenIdle();
+        // else: not in yet; serve checks for the shutdown once it has its relay
+    }
+
+    /** Immediate shutdown: closes the client and the server connection it holds, now. */
+    void abort() {
+        Relay r = relay;
+        if (r != null) r.abort();
+        closeClientSocket();
     }
 
     /** Reads start-up packets until a protocol 3.0 StartupMessage; null if the connection was only a cancel. */
@@ -123,6 +141,8 @@ public final class ClientSession implements Runnable {
         Pipeline pipeline = ctx.config().pipeline();
         Relay relay = new Relay(this, pipeline, pool.get(), ctx.threads, ctx.config().blockingTimeoutMillis(), in, out,
                 clientParameters);
+        this.relay = relay;
+        if (ctx.sessions.shuttingDown()) relay.endWhenIdle();
         Map<String, String> reported = new LinkedHashMap<>();
         if (pipeline == Pipeline.SESSION) {
             ServerConnection s = relay.attachForSession();
@@ -133,6 +153,9 @@ public final class ClientSession implements Runnable {
                 reported.putAll(knownParameters(pool.get(), ctx.config().blockingTimeoutMillis()));
             } catch (io.weft.pooler.pool.PoolTimeoutException e) {
                 fatal(SqlState.CANNOT_CONNECT_NOW, e.getMessage());
+                return;
+            } catch (io.weft.pooler.pool.ShuttingDownException e) {
+                fatal(SqlState.ADMIN_SHUTDOWN, e.getMessage());
                 return;
             } catch (IOException e) {
                 fatal(SqlState.CONNECTION_FAILURE, "the pooler cannot reach the server: " + e.getMessage());

@@ -2,6 +2,7 @@ package io.weft.pooler.session;
 
 import io.weft.pooler.config.PoolerConfig;
 import io.weft.pooler.pool.PoolManager;
+import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -14,8 +15,10 @@ public final class PoolerContext {
     private volatile PoolerConfig config;
     final PoolManager pools;
     final CancelRegistry cancels = new CancelRegistry();
-    final ClientAuthenticator authenticator;
+    /** Made from the users file and auth_method; a reload replaces it. */
+    volatile ClientAuthenticator authenticator;
     final ThreadFactory threads;
+    final LiveSessions sessions = new LiveSessions();
     private final AtomicInteger clients = new AtomicInteger();
 
     public PoolerContext(PoolerConfig config, PoolManager pools, ThreadFactory threads) {
@@ -28,6 +31,15 @@ public final class PoolerContext {
     /** The configuration now in force (a reload replaces it). */
     public PoolerConfig config() {
         return config;
+    }
+
+    /**
+     * A reload: new clients authenticate against {@code fresh}'s users and auth_method and
+     * follow its options; clients already in keep what they started with.
+     */
+    public void config(PoolerConfig fresh) {
+        this.authenticator = new ClientAuthenticator(fresh.authMethod(), fresh.users());
+        this.config = fresh;
     }
 
     /** Counts a client in; false if max_connections are already in. */
@@ -46,5 +58,28 @@ public final class PoolerContext {
     /** Clients connected now (authenticated or authenticating). */
     public int clients() {
         return clients.get();
+    }
+
+    /**
+     * Graceful shutdown: every client session ends at its next idle ReadyForQuery (FATAL 57P01,
+     * as PostgreSQL sends), one idle now at once; sessions starting later too.
+     */
+    public void beginShutdown() {
+        sessions.beginShutdown();
+    }
+
+    /** Immediate shutdown: closes every client's socket and the server connection it holds. */
+    public void abortSessions() {
+        sessions.abortAll();
+    }
+
+    /** Client sessions still running (any stage, from start-up on). */
+    public int sessions() {
+        return sessions.size();
+    }
+
+    /** Waits until every client session has ended; false if {@code timeout} passed first. */
+    public boolean awaitNoSessions(Duration timeout) throws InterruptedException {
+        return sessions.awaitEmpty(timeout.toNanos());
     }
 }
