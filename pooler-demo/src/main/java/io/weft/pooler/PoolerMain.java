@@ -107,8 +107,8 @@ public final class PoolerMain {
         System.out.println("Ctrl-C stops it (transactions in flight finish first; twice: at once);"
                 + " kill -HUP " + ProcessHandle.current().pid() + " reloads the configuration.");
         if (!unhandled.isEmpty()) {
-            System.out.println("  (" + String.join(", ", unhandled) + " cannot be handled here and "
-                    + (unhandled.contains("SIGHUP") ? "stop the JVM" : "keep the JVM's default") + ")");
+            System.out.println("  (" + String.join(", ", unhandled) + ": cannot be handled in this JVM; the JVM's"
+                    + " default applies)");
         }
         pooler.awaitTermination();
         if (server != null) System.out.println("Stopping the throwaway PostgreSQL ...");

@@ -30,6 +30,8 @@ public final class ClientSession implements Runnable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private PgReader in;
     private PgWriter out;
+    /** Guarded by writeLock. */
+    private boolean fatalSent;
     /** Set once the client is in; read by the shutdown. */
     private volatile Relay relay;
 
@@ -211,11 +213,16 @@ public final class ClientSession implements Runnable {
         return writeLock;
     }
 
-    /** Sends ErrorResponse FATAL to the client, if it is still there. Any thread. */
+    /**
+     * Sends ErrorResponse FATAL to the client, if it is still there, and only the first: two
+     * threads may find a reason at once (a shutdown and a pool giving up), and a FATAL is the
+     * last thing a client hears. Any thread.
+     */
     void fatal(String sqlState, String message) {
         writeLock.lock();
         try {
-            if (out == null) return;
+            if (out == null || fatalSent) return;
+            fatalSent = true;
             out.errorResponse("FATAL", sqlState, message);
             out.flush();
         } catch (IOException e) {

@@ -94,6 +94,8 @@ final class Relay {
     private boolean endAtIdle;
     /** The client was told 57P01 (or aborted): no new work for it. */
     private boolean ended;
+    /** The server thread is forwarding a ReadyForQuery: a 57P01 must come after it, not before. */
+    private boolean readyInFlight;
     private final ArrayDeque<Planned> plan;
     private final Map<String, Statement> statements = new HashMap<>();
 
@@ -555,6 +557,7 @@ final class Relay {
                     forward = plan == null || track(s, t);
                     if (t == 'G') copyIn = true;
                     if (t == 'Z') {
+                        readyInFlight = true;
                         pendingSyncs--;
                         lastStatus = s.reader.byteAt(0);
                         if (closing) {
@@ -595,7 +598,7 @@ final class Relay {
                         }
                     }
                 }
-                if (t == 'Z' && clientWritable && takeEndLocked()) {
+                if (t == 'Z' && readyForwarded() && clientWritable) {
                     endClient(); // graceful shutdown: the transaction is over, the client goes
                 }
                 if (reset) {
@@ -766,9 +769,11 @@ final class Relay {
         if (end) endClient();
     }
 
-    private boolean takeEndLocked() {
+    /** The server thread has forwarded a ReadyForQuery: true (once) if the client is to be ended now. */
+    private boolean readyForwarded() {
         lock.lock();
         try {
+            readyInFlight = false;
             return takeEnd();
         } finally {
             lock.unlock();
@@ -777,7 +782,7 @@ final class Relay {
 
     /** Under lock: true (once) if the client is to be ended now. */
     private boolean takeEnd() {
-        if (!endAtIdle || ended || closing) return false;
+        if (!endAtIdle || ended || closing || readyInFlight) return false;
         if (pendingSyncs != 0 || dirty || copyIn || lastStatus != 'I' || (plan != null && !plan.isEmpty())) {
             return false;
         }

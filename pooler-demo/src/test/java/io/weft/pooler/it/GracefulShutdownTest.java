@@ -34,7 +34,9 @@ class GracefulShutdownTest {
     void startServer() {
         pg = PoolerFixture.startServer();
         pg.execute(PoolerFixture.DATABASE, "create table shutdown_rows (run text, client int, step int);"
-                + " alter table shutdown_rows owner to " + PoolerFixture.USER);
+                + " alter table shutdown_rows owner to " + PoolerFixture.USER
+                + "; create table shutdown_pairs (run text, tx bigint, step int);"
+                + " alter table shutdown_pairs owner to " + PoolerFixture.USER);
     }
 
     @AfterAll
@@ -104,6 +106,47 @@ class GracefulShutdownTest {
         } finally {
             for (RawClient c : clients) c.close();
             pooler.close();
+        }
+    }
+
+    /**
+     * pgbench clients running two-row transactions when the shutdown starts: every
+     * transaction pgbench counts is in the table whole, and no transaction is there by half.
+     */
+    @ParameterizedTest(name = "{0} pipeline")
+    @ValueSource(strings = {"session", "transaction"})
+    void pgbenchUnderShutdownLosesNoTransactionAndHalvesNone(String pipeline) throws Exception {
+        String run = "pgbench-" + pipeline;
+        java.nio.file.Path script = java.nio.file.Files.createTempFile("weft-pairs-", ".sql");
+        java.nio.file.Files.writeString(script, """
+                BEGIN;
+                INSERT INTO shutdown_pairs VALUES ('%1$s', txid_current(), 1);
+                SELECT pg_sleep(0.002);
+                INSERT INTO shutdown_pairs VALUES ('%1$s', txid_current(), 2);
+                COMMIT;
+                """.formatted(run));
+        PoolerFiles files = new PoolerFiles(pipeline).server("primary", pg.port()).option("shutdown_timeout", "20");
+        files.databases = "all all " + (pipeline.equals("session") ? 8 : 4) + "\n";
+        PoolerServer pooler = files.start();
+        try {
+            var bench = java.util.concurrent.CompletableFuture.supplyAsync(() -> PoolerFixture.pgbench(pg, pooler,
+                    "-n", "-c", "8", "-j", "2", "-T", "60", "-f", script.toString()));
+            Thread.sleep(2000);
+            pooler.shutdown();
+            io.weft.pooler.pg.PgbenchResult r = bench.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(pooler.awaitTermination(Duration.ofSeconds(10)));
+            assertTrue(r.transactionsProcessed() > 0, r::summary);
+            assertTrue(r.stdout().contains("aborted") || r.stderr().contains("administrator command"), r.stderr());
+            String half = pg.query(PoolerFixture.DATABASE, "select count(*) from (select tx from shutdown_pairs where run = '"
+                    + run + "' group by tx having count(*) <> 2) h").get(0).get(0);
+            assertEquals("0", half, "no transaction is in the table by half");
+            String whole = pg.query(PoolerFixture.DATABASE, "select count(distinct tx) from shutdown_pairs where run = '"
+                    + run + "'").get(0).get(0);
+            assertEquals(Long.toString(r.transactionsProcessed()), whole,
+                    "every transaction pgbench counted committed, and no other: " + r.summary());
+        } finally {
+            pooler.close();
+            java.nio.file.Files.deleteIfExists(script);
         }
     }
 
