@@ -151,6 +151,56 @@ class FailoverTest {
         }
     }
 
+    /**
+     * No automatic fail-back: the first server coming back is noticed and logged but not used
+     * until a reload, which puts it back first; pooled connections to the second then close.
+     */
+    @Test
+    void aReturningServerIsUsedAgainOnlyAfterReload() throws Exception {
+        first = PoolerFixture.startServer();
+        second = PoolerFixture.startServer();
+        try (TcpProxy proxy = new TcpProxy(first.port());
+             PoolerServer pooler = new PoolerFiles("transaction").option("health_check_period", "1")
+                     .option("log_level", "info")
+                     .server("primary", proxy.port).server("standby", second.port()).start()) {
+            List<String> infos = new CopyOnWriteArrayList<>();
+            Handler info = new Handler() {
+                @Override
+                public void publish(LogRecord r) {
+                    infos.add(r.getMessage());
+                }
+
+                @Override
+                public void flush() {}
+
+                @Override
+                public void close() {}
+            };
+            log.addHandler(info);
+            try (RawClient c = login(pooler)) {
+                assertEquals(first.port(), serverPort(c));
+                proxy.stop();
+                PoolerFiles.await(() -> pooler.pools().failovers() == 1, Duration.ofSeconds(10), "the failover");
+                assertEquals(second.port(), serverPort(c));
+                proxy.restart();
+                PoolerFiles.await(() -> infos.stream().anyMatch(m -> m.contains("server primary (127.0.0.1:" + proxy.port
+                        + ") answers again; it stays out of the failover order until RELOAD")), Duration.ofSeconds(10),
+                        "the health check to notice the first server is back");
+                assertEquals(second.port(), serverPort(c), "no automatic fail-back");
+                String result = pooler.reload();
+                assertTrue(result.contains("server primary (127.0.0.1:" + proxy.port + ") is back in the failover order"),
+                        result);
+                assertEquals(first.port(), serverPort(c), "after the reload the first server is first again");
+                PoolerFiles.await(() -> second.query("select count(*) from pg_stat_activity where application_name"
+                        + " = 'weft-pooler'").get(0).get(0).equals("0"), Duration.ofSeconds(10),
+                        "pooled connections to the second server to close");
+                assertEquals(1, pooler.pools().failovers(), "a fail-back is not a failover");
+            } finally {
+                log.removeHandler(info);
+            }
+        }
+    }
+
     @Test
     void perServerDatabasesChooseTheOrder() throws Exception {
         first = PoolerFixture.startServer();
