@@ -2,6 +2,9 @@ package io.weft.pooler;
 
 import io.weft.pooler.config.ConfigException;
 import io.weft.pooler.config.PoolerConfig;
+import io.weft.pooler.lifecycle.ConfigLoader;
+import io.weft.pooler.lifecycle.LogLevels;
+import io.weft.pooler.lifecycle.Signals;
 import io.weft.pooler.pg.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,16 +12,16 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.concurrent.CountDownLatch;
-import java.util.logging.ConsoleHandler;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * {@code ./weft pooler}: with no configuration, a throwaway PostgreSQL and the pooler in front
  * of it; with {@code --config FILE}, the pooler in front of the servers the file names.
- * Ctrl-C stops everything and removes what was made.
+ * SIGHUP reloads the configuration; SIGTERM or Ctrl-C shuts down gracefully (a second one at
+ * once), and everything made is removed on every way out.
  */
 public final class PoolerMain {
     static final String USAGE = """
@@ -26,9 +29,13 @@ public final class PoolerMain {
                                [--backend auto|io_uring|epoll|kqueue|jdk]
 
               no --config   start a throwaway PostgreSQL (initdb in a temporary directory, a free
-                            port) and the pooler in front of it; Ctrl-C removes both
+                            port) and the pooler in front of it; stopping the pooler removes both
               --config      front the servers FILE names (see docs/pooler.md)
-              --port, --pipeline, --backend override the configuration
+              --port, --pipeline, --backend override the configuration (a reload keeps them)
+
+            signals: SIGHUP reloads the configuration; SIGTERM or Ctrl-C stops gracefully
+                     (transactions in flight finish, at most shutdown_timeout); a second one
+                     stops at once
             """;
 
     private PoolerMain() {}
@@ -54,39 +61,42 @@ public final class PoolerMain {
             }
             i++;
         }
-        EmbeddedPostgres pg = null;
-        Path tempConfig = null;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (config != null) {
+            if (port != null) overrides.put("port", port);
+            if (pipeline != null) overrides.put("pipeline", pipeline);
+            if (backend != null) overrides.put("backend", backend);
+        }
+        Cleanup cleanup = new Cleanup();
         if (config == null) {
             System.out.println("Starting a throwaway PostgreSQL ...");
-            pg = EmbeddedPostgres.start();
-            pg.createUser("weft", "weft", "scram-sha-256");
-            pg.createDatabase("weft", "weft");
-            tempConfig = Files.createTempDirectory("weft-pooler-");
-            config = writeDemoConfig(tempConfig, pg.port(), port == null ? freePort(6432) : Integer.parseInt(port),
+            // From here on every way out (a failed start, a signal, System.exit) removes it.
+            Runtime.getRuntime().addShutdownHook(new Thread(cleanup::run, "weft-pooler-cleanup"));
+            cleanup.pg = EmbeddedPostgres.start();
+            cleanup.pg.createUser("weft", "weft", "scram-sha-256");
+            cleanup.pg.createDatabase("weft", "weft");
+            cleanup.temp = Files.createTempDirectory("weft-pooler-");
+            config = writeDemoConfig(cleanup.temp, cleanup.pg.port(),
+                    port == null ? freePort(6432) : Integer.parseInt(port),
                     pipeline == null ? "session" : pipeline, backend == null ? "auto" : backend);
         } else {
-            config = withOverrides(config, port, pipeline, backend);
+            Runtime.getRuntime().addShutdownHook(new Thread(cleanup::run, "weft-pooler-cleanup"));
         }
+        Path file = config;
+        ConfigLoader loader = () -> PoolerConfig.load(file, overrides);
         PoolerConfig cfg;
         try {
-            cfg = PoolerConfig.load(config);
+            cfg = loader.load();
         } catch (ConfigException e) {
-            if (pg != null) pg.close();
             fail(e.getMessage());
             return;
         }
-        configureLogging(cfg.logLevel());
-        PoolerServer pooler = PoolerServer.start(cfg);
-        CountDownLatch stopped = new CountDownLatch(1);
-        EmbeddedPostgres server = pg;
-        Path temp = tempConfig;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("\nStopping the pooler" + (server != null ? " and the throwaway PostgreSQL" : "") + " ...");
-            pooler.close();
-            if (server != null) server.close();
-            if (temp != null) deleteTree(temp);
-            stopped.countDown();
-        }, "weft-pooler-shutdown"));
+        LogLevels.configure(cfg.logLevel());
+        PoolerServer pooler = PoolerServer.start(cfg, loader);
+        cleanup.pooler = pooler;
+        EmbeddedPostgres server = cleanup.pg;
+        List<String> unhandled = Signals.install(pooler, () -> System.out.println(
+                "\nShutting down: transactions in flight finish (at most shutdown_timeout); Ctrl-C again stops at once ..."));
         System.out.printf("Weft pooler listening on %s:%d (%s pipeline, %s), in front of %s%n",
                 cfg.host(), pooler.port(), cfg.pipeline().name().toLowerCase(), pooler.threadsDescription(),
                 server != null ? "a throwaway PostgreSQL on 127.0.0.1:" + server.port() : cfg.primary());
@@ -95,8 +105,34 @@ public final class PoolerMain {
             System.out.printf("  pgbench:  PGPASSWORD=weft pgbench -h 127.0.0.1 -p %d -U weft -i weft%n", pooler.port());
             System.out.printf("  admin:    PGPASSWORD=weft psql -h 127.0.0.1 -p %d -U weft weft_admin -c 'SHOW POOLS'%n", pooler.port());
         }
-        System.out.println("Ctrl-C stops it.");
-        stopped.await();
+        System.out.println("Ctrl-C stops it (transactions in flight finish first; twice: at once);"
+                + " kill -HUP " + ProcessHandle.current().pid() + " reloads the configuration.");
+        if (!unhandled.isEmpty()) {
+            System.out.println("  (" + String.join(", ", unhandled) + ": cannot be handled in this JVM; the JVM's"
+                    + " default applies)");
+        }
+        pooler.awaitTermination();
+        if (server != null) System.out.println("Stopping the throwaway PostgreSQL ...");
+        cleanup.run();
+        System.exit(0);
+    }
+
+    /**
+     * What must go when the process ends, however it ends: the pooler, the throwaway
+     * PostgreSQL and its temporary directory. Runs once (from main, or the shutdown hook).
+     */
+    private static final class Cleanup {
+        volatile PoolerServer pooler;
+        volatile EmbeddedPostgres pg;
+        volatile Path temp;
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+        void run() {
+            if (!done.compareAndSet(false, true)) return;
+            if (pooler != null) pooler.close();
+            if (pg != null) pg.close();
+            if (temp != null) deleteTree(temp);
+        }
     }
 
     static Path writeDemoConfig(Path dir, int pgPort, int port, String pipeline, String backend) throws IOException {
@@ -121,33 +157,6 @@ public final class PoolerMain {
         return dir.resolve("weft-pooler.conf");
     }
 
-    /** A copy of {@code config} with command-line overrides applied, next to the original. */
-    private static Path withOverrides(Path config, String port, String pipeline, String backend) throws IOException {
-        if (port == null && pipeline == null && backend == null) return config;
-        StringBuilder text = new StringBuilder();
-        boolean inPooler = false;
-        for (String line : Files.readAllLines(config)) {
-            String t = line.strip().toLowerCase();
-            if (t.startsWith("[")) {
-                inPooler = t.equals("[pooler]");
-                text.append(line).append('\n');
-                if (inPooler) {
-                    if (port != null) text.append("port = ").append(port).append('\n');
-                    if (pipeline != null) text.append("pipeline = ").append(pipeline).append('\n');
-                    if (backend != null) text.append("backend = ").append(backend).append('\n');
-                }
-                continue;
-            }
-            boolean overridden = inPooler && (port != null && t.startsWith("port")
-                    || pipeline != null && t.startsWith("pipeline") || backend != null && t.startsWith("backend"));
-            if (!overridden) text.append(line).append('\n');
-        }
-        Path copy = config.resolveSibling("." + config.getFileName() + ".effective");
-        Files.writeString(copy, text);
-        copy.toFile().deleteOnExit();
-        return copy;
-    }
-
     private static int freePort(int preferred) throws IOException {
         try (ServerSocket s = new ServerSocket(preferred, 1, InetAddress.getLoopbackAddress())) {
             return preferred;
@@ -156,21 +165,6 @@ public final class PoolerMain {
                 return s.getLocalPort();
             }
         }
-    }
-
-    static void configureLogging(String level) {
-        Level l = switch (level) {
-            case "error" -> Level.SEVERE;
-            case "warning" -> Level.WARNING;
-            case "debug" -> Level.FINE;
-            default -> Level.INFO;
-        };
-        Logger weft = Logger.getLogger("io.weft");
-        weft.setLevel(l);
-        weft.setUseParentHandlers(false);
-        ConsoleHandler h = new ConsoleHandler();
-        h.setLevel(l);
-        weft.addHandler(h);
     }
 
     private static void deleteTree(Path dir) {

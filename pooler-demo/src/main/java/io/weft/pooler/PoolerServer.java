@@ -9,6 +9,9 @@ import io.weft.pooler.metrics.MetricsServer;
 import io.weft.pooler.pool.ServerPool;
 import io.weft.pooler.stats.StatsSampler;
 import io.weft.scheduler.CarrierStats;
+import io.weft.pooler.config.ConfigException;
+import io.weft.pooler.lifecycle.ConfigDiff;
+import io.weft.pooler.lifecycle.ConfigLoader;
 import io.weft.pooler.pool.PoolManager;
 import io.weft.pooler.session.ClientSession;
 import io.weft.pooler.session.PoolerContext;
@@ -20,8 +23,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ServerSocketFactory;
 import javax.net.SocketFactory;
 import io.weft.net.WeftServerSocketFactory;
@@ -31,11 +40,24 @@ import io.weft.net.WeftSocketFactory;
  * The pooler: a listening socket and a virtual thread per client, on Weft's carriers
  * ({@code backend = auto | io_uring | epoll | kqueue}) or on the JDK's own virtual threads
  * ({@code backend = jdk}). Plain blocking {@code java.net} code.
+ *
+ * <p>Its lifecycle ({@link PoolerControl}): {@link #reload}, {@link #pause}/{@link #resume},
+ * the graceful {@link #shutdown} and the immediate {@link #close}; {@link #awaitTermination}
+ * waits for either to finish.
  */
-public final class PoolerServer implements AutoCloseable {
+public final class PoolerServer implements PoolerControl, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.weft.pooler");
+    /** After an immediate close, how long client threads get to notice their closed sockets. */
+    private static final Duration ABORT_GRACE = Duration.ofSeconds(2);
 
+    /** The configuration at start: host, port, backend and carriers stay as they were. */
     private final PoolerConfig config;
+    private final ConfigLoader loader;
+    private final ReentrantLock reloadLock = new ReentrantLock();
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile boolean listening = true;
     private final WeftScheduler weft;
     private final ThreadFactory threads;
     private final PoolManager pools;
@@ -47,10 +69,11 @@ public final class PoolerServer implements AutoCloseable {
     /** The Prometheus endpoint; null with metrics_port = 0. */
     private final MetricsServer metrics;
     private final java.util.concurrent.atomic.AtomicInteger liveThreads = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile boolean closed;
 
-    private PoolerServer(PoolerConfig config, WeftScheduler weft, ThreadFactory threads) throws IOException {
+    private PoolerServer(PoolerConfig config, ConfigLoader loader, WeftScheduler weft, ThreadFactory threads)
+            throws IOException {
         this.config = config;
+        this.loader = loader;
         this.weft = weft;
         this.threads = counted(threads);
         // On Weft's carriers the sockets are Weft's too (io_uring completion mode where
@@ -83,8 +106,16 @@ public final class PoolerServer implements AutoCloseable {
         acceptor.start();
     }
 
-    /** Starts the pooler as {@code config} says and returns once it accepts connections. */
+    /**
+     * Starts the pooler as {@code config} says and returns once it accepts connections; a
+     * reload reads {@code config.file()} again.
+     */
     public static PoolerServer start(PoolerConfig config) throws IOException {
+        return start(config, () -> PoolerConfig.load(config.file()));
+    }
+
+    /** Like {@link #start(PoolerConfig)}, with a reload reading the configuration through {@code loader}. */
+    public static PoolerServer start(PoolerConfig config, ConfigLoader loader) throws IOException {
         WeftScheduler weft = null;
         ThreadFactory threads;
         if (config.backend().equals("jdk")) {
@@ -98,7 +129,7 @@ public final class PoolerServer implements AutoCloseable {
             threads = weft.threadFactory();
         }
         try {
-            return new PoolerServer(config, weft, threads);
+            return new PoolerServer(config, loader, weft, threads);
         } catch (IOException | RuntimeException e) {
             if (weft != null) weft.close();
             throw e;
@@ -160,70 +191,161 @@ public final class PoolerServer implements AutoCloseable {
         return metrics == null ? 0 : metrics.port();
     }
 
-    /**
-     * What the admin console's RELOAD, PAUSE, RESUME and SHUTDOWN call. Placeholder in this
-     * branch: every method throws {@link UnsupportedOperationException} (the console answers
-     * with an ErrorResponse) until the lifecycle work implements them here.
-     */
+    /** What the admin console's RELOAD, PAUSE, RESUME and SHUTDOWN call: this pooler. */
     public PoolerControl control() {
-        return new PoolerControl() {
-            @Override
-            public String reload() {
-                throw notYet();
-            }
-
-            @Override
-            public boolean pause(java.time.Duration timeout) {
-                throw notYet();
-            }
-
-            @Override
-            public void resume() {
-                throw notYet();
-            }
-
-            @Override
-            public void shutdown() {
-                throw notYet();
-            }
-
-            @Override
-            public void close() {
-                throw notYet();
-            }
-
-            private UnsupportedOperationException notYet() {
-                return new UnsupportedOperationException("not implemented in this pooler yet");
-            }
-        };
+        return this;
     }
 
     private void acceptLoop() {
-        while (!closed) {
+        while (listening) {
             try {
                 Socket s = listener.accept();
                 threads.newThread(new ClientSession(s, context)).start();
             } catch (IOException e) {
-                if (!closed) LOG.log(Level.ERROR, "accept failed: " + e.getMessage());
+                if (listening) LOG.log(Level.ERROR, "accept failed: " + e.getMessage());
             } catch (RuntimeException e) {
-                if (!closed) LOG.log(Level.ERROR, "cannot start a client thread: " + e);
+                if (listening) LOG.log(Level.ERROR, "cannot start a client thread: " + e);
             }
         }
     }
 
-    /** Stops accepting, closes the pools and the carriers. */
+    // ---- PoolerControl ----------------------------------------------------------------
+
+    /**
+     * Reads the configuration again and applies it: users and auth_method for new logins,
+     * pool sizes (see {@link PoolManager#apply}), servers, and the other options (per client
+     * options for new clients). host, port, backend and carriers stay as they were at start.
+     * A bad configuration changes nothing: logged as an error and thrown.
+     */
+    @Override
+    public String reload() throws ConfigException {
+        reloadLock.lock();
+        try {
+            PoolerConfig running = context.config();
+            PoolerConfig fresh;
+            try {
+                fresh = loader.load();
+            } catch (ConfigException e) {
+                LOG.log(Level.ERROR, "reload failed, the configuration in force is kept: " + e.getMessage());
+                throw e;
+            }
+            ConfigDiff diff = ConfigDiff.between(running, fresh);
+            context.config(fresh);
+            List<String> changes = new ArrayList<>(diff.applied);
+            changes.addAll(pools.apply(fresh));
+            if (!running.logLevel().equals(fresh.logLevel())) {
+                io.weft.pooler.lifecycle.LogLevels.apply(fresh.logLevel());
+            }
+            StringBuilder line = new StringBuilder("reloaded ").append(fresh.file()).append(": ");
+            line.append(changes.isEmpty() ? "nothing changed" : String.join("; ", changes));
+            if (!diff.kept.isEmpty()) {
+                line.append("; kept until restart: ").append(String.join(", ", diff.kept));
+                LOG.log(Level.WARNING, "reload: these options only take effect at start and are kept: "
+                        + String.join(", ", diff.kept));
+            }
+            LOG.log(Level.INFO, line.toString());
+            return line.toString();
+        } finally {
+            reloadLock.unlock();
+        }
+    }
+
+    @Override
+    public boolean pause(Duration timeout) throws InterruptedException {
+        return pools.pause(timeout);
+    }
+
+    @Override
+    public void resume() {
+        pools.resume();
+    }
+
+    /**
+     * Graceful shutdown, returning at once: the listener closes (new clients get connection
+     * refused); each client ends with FATAL 57P01 at its next idle ReadyForQuery (idle ones
+     * now), so transactions in flight finish; clients waiting for a server connection end at
+     * once (their transaction had not started). Once no client is left, or shutdown_timeout
+     * passed (everything still open is then closed: PostgreSQL rolls back what was in flight),
+     * the pools and threads close. {@link #awaitTermination} waits for the end.
+     */
+    @Override
+    public void shutdown() {
+        if (closed.get() || !shuttingDown.compareAndSet(false, true)) return;
+        long timeout = context.config().shutdownTimeoutMillis();
+        LOG.log(Level.INFO, "shutting down: not accepting clients; " + context.sessions() + " clients have up to "
+                + timeout + " ms (shutdown_timeout) to finish their transactions");
+        closeListener();
+        pools.beginShutdown();
+        context.beginShutdown();
+        Thread.ofPlatform().name("weft-pooler-shutdown").daemon().start(() -> {
+            try {
+                if (!context.awaitNoSessions(Duration.ofMillis(timeout))) {
+                    LOG.log(Level.WARNING, "shutdown_timeout (" + timeout + " ms) passed: closing " + context.sessions()
+                            + " clients still in transactions (PostgreSQL rolls them back)");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            close();
+        });
+    }
+
+    /**
+     * Immediate shutdown: closes the listener, every client and every server connection now
+     * (PostgreSQL rolls back what was open), then the pools and the carriers. Called on one of
+     * the pooler's own threads (the admin console), it returns at once and finishes on a
+     * thread of its own: a scheduler cannot be closed from its own threads.
+     */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
+        if (Thread.currentThread().isVirtual()) {
+            if (!closed.get()) Thread.ofPlatform().name("weft-pooler-close").daemon().start(this::closeNow);
+            return;
+        }
+        closeNow();
+    }
+
+    private void closeNow() {
+        if (!closed.compareAndSet(false, true)) return;
+        closeListener();
+        pools.beginShutdown();
+        context.abortSessions();
         try {
-            listener.close();
-        } catch (IOException ignored) {
-            // closing anyway
+            if (!context.awaitNoSessions(ABORT_GRACE)) {
+                LOG.log(Level.WARNING, context.sessions() + " client sessions did not end within " + ABORT_GRACE);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (metrics != null) metrics.close();
         sampler.close();
         pools.close();
         if (weft != null) weft.close();
+        LOG.log(Level.INFO, "the pooler has stopped");
+        terminated.countDown();
+    }
+
+    /** Waits until a {@link #shutdown} or {@link #close} has finished; false if {@code timeout} passed first. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Waits until a {@link #shutdown} or {@link #close} has finished. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /** Whether a shutdown or close has started. */
+    public boolean isShuttingDown() {
+        return shuttingDown.get() || closed.get();
+    }
+
+    private void closeListener() {
+        listening = false;
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
     }
 }

@@ -42,7 +42,7 @@ public final class AdminConsole {
      * Serves one authenticated client of the admin database until it leaves. A user not in
      * {@code admin_users} gets FATAL 42501. Runs on the client's thread.
      */
-    public void serve(ClientStats client, PgReader in, PgWriter out) throws IOException {
+    public void serve(ClientStats client, PgReader in, PgWriter out, ConsoleEnd end) throws IOException {
         if (!view.config().adminUsers().contains(client.user)) {
             stats.failure(INSUFFICIENT_PRIVILEGE, null);
             LOG.log(Level.INFO, "user " + client.user + " refused on the admin console: not in admin_users");
@@ -51,9 +51,15 @@ public final class AdminConsole {
             out.flush();
             return;
         }
+        if (!end.startCommand()) return;
         greet(client, out);
+        if (end.finishCommand()) {
+            terminate(out);
+            return;
+        }
         boolean skippingToSync = false; // after an extended-protocol message, as PostgreSQL does after an error
         while (in.next()) {
+            if (!end.startCommand()) return; // a shutdown ended the session while it waited
             byte t = in.type();
             switch (t) {
                 case 'Q' -> {
@@ -83,7 +89,17 @@ public final class AdminConsole {
                 default -> throw new ProtocolException("unexpected message type " + io.weft.pooler.protocol.Protocol.typeName(t)
                         + " on the admin console");
             }
+            if (end.finishCommand()) {
+                terminate(out);
+                return;
+            }
         }
+    }
+
+    /** The end of a console session at a graceful shutdown (SHUTDOWN typed here or elsewhere, or a signal). */
+    private static void terminate(PgWriter out) throws IOException {
+        out.errorResponse("FATAL", SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command");
+        out.flush();
     }
 
     private void greet(ClientStats client, PgWriter out) throws IOException {

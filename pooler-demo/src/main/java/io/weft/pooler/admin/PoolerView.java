@@ -132,6 +132,23 @@ public final class PoolerView {
         return n;
     }
 
+    /** Times new server connections moved to the next server because one was down (Failover). */
+    public long failovers() {
+        return pools.failovers();
+    }
+
+    /** One [server NAME] section and whether new connections may go to it (not marked down). */
+    public record ServerHealth(String name, String host, int port, boolean up) {}
+
+    /** The configured servers, in failover order, with their health as the pooler sees it now. */
+    public List<ServerHealth> serverHealth() {
+        List<ServerHealth> list = new ArrayList<>();
+        for (io.weft.pooler.config.ServerAddress s : config().servers()) {
+            list.add(new ServerHealth(s.name(), s.host(), s.port(), !pools.selector().isDown(s)));
+        }
+        return list;
+    }
+
     /** The Weft carriers' counters; empty when the pooler runs on the JDK's virtual threads. */
     public List<CarrierStats> carriers() {
         return carriers.get();

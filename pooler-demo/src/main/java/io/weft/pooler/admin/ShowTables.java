@@ -115,7 +115,7 @@ final class ShowTables {
         Table t = new Table().text("name").bigint("value");
         t.row("pools", pools).row("clients_connected", view.connectedClients()).row("xact_count", tx)
                 .row("query_count", q).row("bytes_received", in).row("bytes_sent", out)
-                .row("server_errors", serverErrors);
+                .row("server_errors", serverErrors).row("failovers", view.failovers());
         for (PoolerStats.Failure f : PoolerStats.Failure.values()) {
             t.row("failures_" + f.label(), view.failures(f));
         }

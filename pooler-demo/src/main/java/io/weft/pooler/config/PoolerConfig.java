@@ -40,13 +40,25 @@ public record PoolerConfig(
         String metricsHost,
         int metricsPort,
         long statsPeriodMillis,
-        Map<String, String> settings) {
+        Map<String, String> settings,
+
+        long shutdownTimeoutMillis,
+        long healthCheckPeriodMillis) {
 
     static final Set<String> BACKENDS = Set.of("auto", "io_uring", "epoll", "kqueue", "jdk");
     static final Set<String> LOG_LEVELS = Set.of("error", "warning", "info", "debug");
 
     /** Reads {@code file} and the users and databases files it names (relative to its folder). */
     public static PoolerConfig load(Path file) throws ConfigException {
+        return load(file, Map.of());
+    }
+
+    /**
+     * Like {@link #load(Path)}, with {@code [pooler]} options given on the command line
+     * ({@code --port 7000}: "port" -> "7000") taking the place of the file's. Errors still name
+     * the file's lines; a reload applies the same overrides again.
+     */
+    public static PoolerConfig load(Path file, Map<String, String> poolerOverrides) throws ConfigException {
         IniFile ini = IniFile.read(file);
         IniFile.Section pooler = null;
         List<ServerAddress> servers = new ArrayList<>();
@@ -64,7 +76,7 @@ public record PoolerConfig(
         }
         if (pooler == null) throw new ConfigException(file, 0, "no [pooler] section");
         if (servers.isEmpty()) throw new ConfigException(file, 0, "no [server NAME] section: the pooler needs a PostgreSQL server");
-        Values v = new Values(file, pooler);
+        Values v = new Values(file, pooler, poolerOverrides);
         Path dir = file.toAbsolutePath().getParent();
         String host = v.string("host", "127.0.0.1");
         int port = v.integer("port", 6432, 0, 65535); // 0: any free port (tests)
@@ -85,6 +97,8 @@ public record PoolerConfig(
         boolean validation = v.choice("validation", "off", Set.of("off", "on")).equals("on");
         long connect = v.seconds("connect_timeout", 10);
         int maxMessage = v.integer("max_message_length", 64 << 20, 1024, 1 << 30);
+        long shutdownTimeout = v.seconds("shutdown_timeout", 30);
+        long healthCheckPeriod = v.seconds("health_check_period", 5);
         Path usersFile = dir.resolve(v.string("users_file", "weft-users.conf"));
         Path databasesFile = dir.resolve(v.string("databases_file", "weft-databases.conf"));
         SecurityOptions security = SecurityOptions.read(v, dir);
@@ -98,7 +112,7 @@ public record PoolerConfig(
         return new PoolerConfig(file, host, port, pipeline, maxConnections, backend, carriers, logLevel, auth,
                 blocking, idle, validation, connect, maxMessage, List.copyOf(servers),
                 readDatabases(databasesFile), readUsers(usersFile), security, adminDatabase, adminUsers, metricsHost, metricsPort,
-                statsPeriod, v.settings());
+                statsPeriod, v.settings(), shutdownTimeout, healthCheckPeriod);
     }
 
     /** The pool sizes for {@code user} on {@code database}: the first matching rule. */
@@ -109,9 +123,18 @@ public record PoolerConfig(
         return Optional.empty();
     }
 
-    /** The server every pool connects to (the first [server] section). */
+    /** The first [server] section: the first choice for every database it serves. */
     public ServerAddress primary() {
         return servers.get(0);
+    }
+
+    /** The servers for {@code database} in failover order (the order of their sections). */
+    public List<ServerAddress> servers(String database) {
+        List<ServerAddress> list = new ArrayList<>();
+        for (ServerAddress s : servers) {
+            if (s.serves(database)) list.add(s);
+        }
+        return list;
     }
 
     private static ServerAddress server(Path file, IniFile.Section s) throws ConfigException {
@@ -120,8 +143,17 @@ public record PoolerConfig(
         String host = v.string("host", null);
         if (host == null) throw new ConfigException(file, s.line(), "[" + s.name() + "] has no host");
         int port = v.integer("port", 5432, 1, 65535);
+        List<String> databases = new ArrayList<>();
+        String list = v.string("databases", "");
+        for (String d : list.split(",")) {
+            if (!d.isBlank()) databases.add(d.strip());
+        }
+        if (databases.contains("all")) databases.clear();
+        if (!list.isBlank() && databases.isEmpty() && !list.contains("all")) {
+            throw v.error("databases", "expected database names separated by commas, got '" + list + "'");
+        }
         v.rejectUnknown();
-        return new ServerAddress(name, host, port);
+        return new ServerAddress(name, host, port, databases);
     }
 
     static List<DatabaseRule> readDatabases(Path path) throws ConfigException {
@@ -190,13 +222,20 @@ public record PoolerConfig(
         private final Set<String> used = new java.util.HashSet<>();
         /** Every option read, with the value in force (given or default), for SHOW CONFIG. */
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private final Map<String, String> overrides;
 
         Values(Path file, IniFile.Section section) {
+            this(file, section, Map.of());
+        }
+
+        Values(Path file, IniFile.Section section, Map<String, String> overrides) {
             this.file = file;
             this.section = section;
+            this.overrides = overrides;
         }
 
         ConfigException error(String key, String message) {
+            if (overrides.containsKey(key)) return new ConfigException("--" + key + " (command line): " + message);
             IniFile.Entry e = section.entries().get(key);
             return new ConfigException(file, e == null ? section.line() : e.line(), key + ": " + message);
         }
@@ -204,7 +243,7 @@ public record PoolerConfig(
         String string(String key, String dflt) {
             used.add(key);
             IniFile.Entry e = section.entries().get(key);
-            String value = e == null ? dflt : e.value();
+            String value = overrides.containsKey(key) ? overrides.get(key) : e == null ? dflt : e.value();
             settings.put(key, value == null ? "" : value);
             return value;
         }

@@ -36,8 +36,14 @@ final class PrometheusText {
         for (PoolerStats.Failure f : PoolerStats.Failure.values()) {
             sample("weft_pooler_failures_total", view.failures(f), "kind", f.label());
         }
-        // weft_pooler_failovers_total (counter, label database): add here, from the failover work,
-        // the times a pool's clients were moved to the next server.
+        family("weft_pooler_failovers_total", "counter",
+                "Times new server connections moved to the next server because one was found down.");
+        sample("weft_pooler_failovers_total", view.failovers());
+        family("weft_pooler_server_up", "gauge",
+                "1 if new server connections may go to this [server] section, 0 while it is marked down.");
+        for (PoolerView.ServerHealth s : view.serverHealth()) {
+            sample("weft_pooler_server_up", s.up() ? 1 : 0, "server", s.name(), "address", s.host() + ":" + s.port());
+        }
     }
 
     private void pools(List<PoolerView.PoolRow> pools) {

@@ -2,28 +2,63 @@ package io.weft.pooler.pool;
 
 import io.weft.pooler.config.DatabaseRule;
 import io.weft.pooler.config.PoolerConfig;
+import io.weft.pooler.config.ServerAddress;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ThreadFactory;
+import javax.net.SocketFactory;
 
-/** One {@link ServerPool} per (database, user), made on first use from the databases file. */
+/**
+ * One {@link ServerPool} per (database, user), made on first use from the databases file; the
+ * {@link ServerSelector} that picks their server and fails over; the {@link PauseGate} of
+ * PAUSE/RESUME and shutdown; and one maintenance thread (idle eviction, min_size upkeep,
+ * health checks).
+ */
 public final class PoolManager implements AutoCloseable {
-    private final javax.net.SocketFactory sockets;
-    private final PoolerConfig config;
+    private static final System.Logger LOG = System.getLogger("io.weft.pooler");
+
+    private volatile PoolerConfig config;
     private final ConcurrentMap<String, ServerPool> pools = new ConcurrentHashMap<>();
+    /** Pools a reload removed, until their last connection is closed (PAUSE still waits for them). */
+    private final Set<ServerPool> retired = ConcurrentHashMap.newKeySet();
+    private final ServerSelector selector;
+    private final PauseGate gate = new PauseGate();
     private final Thread maintenance;
-    private final java.util.concurrent.ThreadFactory threads;
+    private final ThreadFactory threads;
+    private final Set<String> suspects = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    public PoolManager(PoolerConfig config, java.util.concurrent.ThreadFactory threads,
-                       javax.net.SocketFactory sockets) {
+    public PoolManager(PoolerConfig config, ThreadFactory threads, SocketFactory sockets) {
         this.config = config;
-        this.sockets = sockets;
         this.threads = threads;
+        this.selector = new ServerSelector(this::config, sockets, this::closeIdleTo);
         this.maintenance = threads.newThread(this::maintain);
         this.maintenance.start();
+    }
+
+    /** The configuration the pools follow (a reload replaces it through {@link #apply}). */
+    public PoolerConfig config() {
+        return config;
+    }
+
+    /** Which server new connections go to; its {@link ServerSelector#failovers()} is the failover count. */
+    public ServerSelector selector() {
+        return selector;
+    }
+
+    /** Failovers since start (see {@link ServerSelector}). */
+    public long failovers() {
+        return selector.failovers();
+    }
+
+    PauseGate gate() {
+        return gate;
     }
 
     /** The pool for {@code user} on {@code database}, if the databases file allows the pair. */
@@ -32,9 +67,8 @@ public final class PoolManager implements AutoCloseable {
         ServerPool p = pools.get(key);
         if (p != null) return Optional.of(p);
         Optional<DatabaseRule> rule = config.rule(database, user);
-        if (rule.isEmpty()) return Optional.empty();
-        ServerPool created = new ServerPool(sockets, config.security().serverTls(), database, user, rule.get(), config.primary(), config.users().get(user),
-                config.maxMessageLength(), config.connectTimeoutMillis(), config.validation());
+        if (rule.isEmpty() || closed) return Optional.empty();
+        ServerPool created = new ServerPool(this, database, user, rule.get());
         ServerPool existing = pools.putIfAbsent(key, created);
         if (existing != null) return Optional.of(existing);
         int initial = Math.max(rule.get().initialSize(), rule.get().minSize());
@@ -64,16 +98,138 @@ public final class PoolManager implements AutoCloseable {
         return list;
     }
 
+    /**
+     * A reload: the pools follow {@code fresh}. A pool whose rule changed takes the new sizes;
+     * a pool no rule matches any more is retired (see {@link ServerPool#retire}); idle
+     * connections to servers no longer configured are closed (those in use close when
+     * released); servers marked down that answer now are back in the failover order. Returns
+     * what changed, one phrase each.
+     */
+    public List<String> apply(PoolerConfig fresh) {
+        PoolerConfig old = config;
+        config = fresh;
+        List<String> changes = new ArrayList<>();
+        for (ServerAddress s : old.servers()) {
+            if (fresh.servers().stream().noneMatch(s::sameServer)) {
+                changes.add("server " + s + " removed: its connections close when idle");
+                closeIdleTo(s);
+            }
+        }
+        for (ServerAddress s : fresh.servers()) {
+            if (old.servers().stream().noneMatch(s::sameServer)) changes.add("server " + s + " added");
+        }
+        if (!old.servers().equals(fresh.servers()) && changes.isEmpty()) {
+            changes.add("server order or databases changed");
+        }
+        changes.addAll(selector.reloaded());
+        for (var e : pools.entrySet()) {
+            ServerPool p = e.getValue();
+            Optional<DatabaseRule> rule = fresh.rule(p.database, p.user);
+            if (rule.isEmpty()) {
+                pools.remove(e.getKey(), p);
+                retired.add(p);
+                p.retire();
+                changes.add("pool " + p.user + "/" + p.database + " removed: its clients keep their connections,"
+                        + " which close when released");
+            } else if (!sameSizes(rule.get(), p.rule())) {
+                DatabaseRule was = p.rule();
+                p.setRule(rule.get());
+                changes.add("pool " + p.user + "/" + p.database + " max_size " + was.maxSize() + " -> "
+                        + rule.get().maxSize() + ", min_size " + was.minSize() + " -> " + rule.get().minSize());
+            } else {
+                p.setRule(rule.get());
+            }
+        }
+        prefill();
+        return changes;
+    }
+
+    private static boolean sameSizes(DatabaseRule a, DatabaseRule b) {
+        return a.maxSize() == b.maxSize() && a.minSize() == b.minSize() && a.initialSize() == b.initialSize();
+    }
+
+    /**
+     * PAUSE: no new server work starts (clients asking for a connection wait, see
+     * {@link PauseGate}); returns true once every server connection is back idle in its pool,
+     * false if {@code timeout} passed first. The pooler stays paused either way until
+     * {@link #resume}.
+     */
+    public boolean pause(Duration timeout) throws InterruptedException {
+        gate.pause();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (;;) {
+            int busy = inUse();
+            if (busy == 0) {
+                LOG.log(Level.INFO, "paused: every server connection is idle");
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || gate.shutdown()) {
+                LOG.log(Level.WARNING, "pause: " + busy + " server connections still in use after " + timeout.toMillis()
+                        + " ms; the pooler stays paused until RESUME");
+                return false;
+            }
+            gate.awaitReturn(left);
+        }
+    }
+
+    /** RESUME: clients waiting for a server connection go on. */
+    public void resume() {
+        gate.resume();
+        LOG.log(Level.INFO, "resumed");
+    }
+
+    /** Server connections in use in every pool, retired ones included. */
+    public int inUse() {
+        int n = 0;
+        for (ServerPool p : pools.values()) n += p.inUse();
+        for (ServerPool p : retired) n += p.inUse();
+        return n;
+    }
+
+    /** Shutdown: clients waiting for a server connection (or for RESUME) give up with 57P01. */
+    public void beginShutdown() {
+        gate.shutDown();
+        pools.values().forEach(ServerPool::wakeWaiters);
+        retired.forEach(ServerPool::wakeWaiters);
+    }
+
+    private void closeIdleTo(ServerAddress server) {
+        pools.values().forEach(p -> p.closeIdleTo(server));
+    }
+
+    /**
+     * A connection to {@code server} broke under a client: probe the server now (on the
+     * caller's thread, which is ending anyway), once however many connections broke.
+     */
+    void suspect(ServerAddress server) {
+        if (closed || selector.isDown(server) || !suspects.add(server.name())) return;
+        try {
+            String problem = selector.probe(server, config.connectTimeoutMillis());
+            if (problem != null) selector.markDown(server, null, problem);
+        } finally {
+            suspects.remove(server.name());
+        }
+    }
+
     private void maintain() {
+        long lastCheck = System.nanoTime();
         while (!closed) {
             try {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {
                 return;
             }
+            PoolerConfig cfg = config;
             for (ServerPool p : pools.values()) {
-                p.evictIdle(config.idleTimeoutMillis());
+                p.evictIdle(cfg.idleTimeoutMillis());
                 if (p.rule().minSize() > 0) p.fill(p.rule().minSize());
+            }
+            retired.removeIf(p -> p.inUse() == 0);
+            long period = cfg.healthCheckPeriodMillis();
+            if (period > 0 && System.nanoTime() - lastCheck >= period * 1_000_000L && !closed) {
+                lastCheck = System.nanoTime();
+                selector.checkHealth();
             }
         }
     }
@@ -81,7 +237,9 @@ public final class PoolManager implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        beginShutdown();
         maintenance.interrupt();
         pools.values().forEach(ServerPool::close);
+        retired.forEach(ServerPool::close);
     }
 }

@@ -240,6 +240,19 @@ public final class ServerConnection implements AutoCloseable {
         return closed || plain.isClosed();
     }
 
+    /**
+     * Whether nothing from the server waits unread. An idle connection's server sends nothing
+     * unless something happened to it (a FATAL before it closes, at a server shutdown), so
+     * anything unread means the connection must not be reused. Does not block.
+     */
+    public boolean nothingUnread() {
+        try {
+            return reader.buffered() == 0 && socket.getInputStream().available() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Sets a read timeout for the cleanup after a client left (0: none). */
     public void setReadTimeout(int millis) throws IOException {
         socket.setSoTimeout(millis);

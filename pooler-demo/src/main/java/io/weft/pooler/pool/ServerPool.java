@@ -1,9 +1,6 @@
 package io.weft.pooler.pool;
 
-import javax.net.SocketFactory;
 import io.weft.pooler.config.DatabaseRule;
-import io.weft.pooler.config.ServerAddress;
-import io.weft.pooler.tls.ServerTls;
 import io.weft.pooler.stats.PoolCounters;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -22,49 +19,31 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code synchronized}, so waiting virtual threads unmount.
  */
 public final class ServerPool {
-    private final SocketFactory sockets;
-    private final ServerTls tls;
     private static final System.Logger LOG = System.getLogger("io.weft.pooler");
 
     public final String database;
     public final String user;
-    private final DatabaseRule rule;
-    private final ServerAddress server;
-    private final String password;
-    private final int maxMessage;
-    private final long connectTimeoutMillis;
-    private final boolean validate;
+    private final PoolManager owner;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition available = lock.newCondition();
     private final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
+    /** The databases-file rule in force (a reload may change it). */
+    private volatile DatabaseRule rule;
     private int total;
     private int waiting;
     private boolean closed;
+    /** A reload removed this pool's rule: no connection goes back to it, it closes when idle. */
+    private boolean retired;
     private volatile Map<String, String> serverParameters = Map.of();
     /** Statistics: the pool's counters and its open server connections (SHOW POOLS/STATS/SERVERS, metrics). */
     private final PoolCounters counters;
     private final java.util.Set<ServerConnection> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public ServerPool(SocketFactory sockets, String database, String user, DatabaseRule rule, ServerAddress server,
-                      String password, int maxMessage, long connectTimeoutMillis, boolean validate) {
-        this(sockets, ServerTls.DISABLED, database, user, rule, server, password, maxMessage, connectTimeoutMillis,
-                validate);
-    }
-
-    /** A pool whose connections ask the server for TLS as {@code tls} says. */
-    public ServerPool(SocketFactory sockets, ServerTls tls, String database, String user, DatabaseRule rule,
-                      ServerAddress server, String password, int maxMessage, long connectTimeoutMillis,
-                      boolean validate) {
-        this.sockets = sockets;
-        this.tls = tls;
+    ServerPool(PoolManager owner, String database, String user, DatabaseRule rule) {
+        this.owner = owner;
         this.database = database;
         this.user = user;
         this.rule = rule;
-        this.server = server;
-        this.password = password;
-        this.maxMessage = maxMessage;
-        this.connectTimeoutMillis = connectTimeoutMillis;
-        this.validate = validate;
         this.counters = new PoolCounters(database, user);
     }
 
@@ -73,13 +52,15 @@ public final class ServerPool {
      * forever) when all {@code max_size} are in use.
      */
     public ServerConnection acquire(long timeoutMillis) throws IOException {
+        PauseGate gate = owner.gate();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         for (;;) {
+            deadline += gate.awaitOpen(); // time paused does not count against blocking_timeout
             ServerConnection c = null;
             boolean open = false;
             lock.lock();
             try {
-                while (idle.isEmpty() && total >= rule.maxSize() && !closed) {
+                while (idle.isEmpty() && total >= rule.maxSize() && !closed && !gate.shutdown()) {
                     waiting++;
                     try {
                         if (timeoutMillis <= 0) {
@@ -99,7 +80,11 @@ public final class ServerPool {
                         waiting--;
                     }
                 }
+                if (gate.shutdown()) throw new ShuttingDownException();
                 if (closed) throw new IOException("pool " + user + "/" + database + " is closed");
+                if (gate.paused()) {
+                    continue; // PAUSE came while this client waited: back to the gate
+                }
                 if (!idle.isEmpty()) {
                     c = idle.pollFirst(); // most recently used first: warm caches, idle ones age out
                 } else {
@@ -112,7 +97,7 @@ public final class ServerPool {
             if (open) {
                 return openCounted();
             }
-            if (c.isClosed() || (validate && !valid(c))) {
+            if (!reusable(c) || (owner.config().validation() && !valid(c))) {
                 discard(c);
                 continue;
             }
@@ -121,13 +106,25 @@ public final class ServerPool {
         }
     }
 
+    /**
+     * Whether a pooled connection may be handed out: open, to the server new connections go
+     * to (not one marked down, nor an address a reload replaced), and, if it idled a while,
+     * with nothing unread: a server that shut down has sent FATAL 57P01 to its idle sessions,
+     * and an idle server connection otherwise sends nothing. (Only after a short idle, so
+     * connections passed from transaction to transaction do not pay for the check.)
+     */
+    private boolean reusable(ServerConnection c) {
+        if (c.isClosed() || !owner.selector().isTarget(c)) return false;
+        return System.nanoTime() - c.lastUsedNanos() < TimeUnit.MILLISECONDS.toNanos(50) || c.nothingUnread();
+    }
+
     private boolean awaitNanos(long nanos) throws InterruptedException {
         return available.awaitNanos(nanos) > 0 || !idle.isEmpty() || total < rule.maxSize();
     }
 
     private ServerConnection openCounted() throws IOException {
         try {
-            ServerConnection c = ServerConnection.open(sockets, tls, server, database, user, password, maxMessage, connectTimeoutMillis);
+            ServerConnection c = owner.selector().open(database, user, owner.config().users().get(user));
             serverParameters = Map.copyOf(c.parameters);
             open.add(c);
             c.onClose(open::remove);
@@ -141,6 +138,7 @@ public final class ServerPool {
             } finally {
                 lock.unlock();
             }
+            owner.gate().connectionReturned();
             throw e;
         }
     }
@@ -154,22 +152,28 @@ public final class ServerPool {
         }
     }
 
-    /** Gives back a connection that is idle (ReadyForQuery 'I') and reset as the pipeline needs. */
+    /**
+     * Gives back a connection that is idle (ReadyForQuery 'I') and reset as the pipeline needs.
+     * It is closed instead if the pool is closed or retired, over a max_size a reload lowered,
+     * or to a server new connections no longer go to.
+     */
     public void release(ServerConnection c) {
         c.touch();
         c.serve(null);
+        boolean keep = !c.isClosed() && owner.selector().isTarget(c);
         lock.lock();
         try {
-            if (closed) {
+            if (closed || retired || !keep || total > rule.maxSize()) {
                 total--;
                 c.close();
-                return;
+            } else {
+                idle.addFirst(c);
             }
-            idle.addFirst(c);
             available.signal();
         } finally {
             lock.unlock();
         }
+        owner.gate().connectionReturned();
     }
 
     /** Closes a connection that cannot be reused (broken, or in an unknown state). */
@@ -182,6 +186,16 @@ public final class ServerPool {
         } finally {
             lock.unlock();
         }
+        owner.gate().connectionReturned();
+    }
+
+    /**
+     * A connection in use broke under a client (the relay saw it closed or failing): asks the
+     * selector to probe its server now rather than at the next health check, so that a dead
+     * server's other pooled connections are not handed out meanwhile.
+     */
+    public void connectionLost(ServerConnection c) {
+        owner.suspect(c.address);
     }
 
     /** Opens connections until {@code count} exist (initial_size, then min_size upkeep). */
@@ -189,7 +203,7 @@ public final class ServerPool {
         for (;;) {
             lock.lock();
             try {
-                if (closed || total >= Math.min(count, rule.maxSize())) return;
+                if (closed || retired || total >= Math.min(count, rule.maxSize())) return;
                 total++;
             } finally {
                 lock.unlock();
@@ -233,6 +247,86 @@ public final class ServerPool {
 
     public DatabaseRule rule() {
         return rule;
+    }
+
+    /**
+     * A reload changed the pool's rule: a lower max_size closes surplus idle connections now
+     * (connections in use close when released), a higher one lets waiting clients go on.
+     */
+    void setRule(DatabaseRule newRule) {
+        List<ServerConnection> surplus = new ArrayList<>();
+        lock.lock();
+        try {
+            rule = newRule;
+            while (total > newRule.maxSize() && !idle.isEmpty()) {
+                surplus.add(idle.pollLast());
+                total--;
+            }
+            available.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        surplus.forEach(ServerConnection::close);
+    }
+
+    /**
+     * A reload removed the pool's rule: no new client comes to it (the manager forgot it); the
+     * clients already in it keep their connections and are still served, but every connection
+     * is closed when it comes back, so the pool empties as they leave.
+     */
+    void retire() {
+        List<ServerConnection> toClose;
+        lock.lock();
+        try {
+            retired = true;
+            toClose = new ArrayList<>(idle);
+            total -= idle.size();
+            idle.clear();
+        } finally {
+            lock.unlock();
+        }
+        toClose.forEach(ServerConnection::close);
+    }
+
+    /** Closes idle connections to {@code server} (it was marked down, or a reload replaced it). */
+    void closeIdleTo(io.weft.pooler.config.ServerAddress server) {
+        List<ServerConnection> toClose = new ArrayList<>();
+        lock.lock();
+        try {
+            var it = idle.iterator();
+            while (it.hasNext()) {
+                ServerConnection c = it.next();
+                if (c.address.sameServer(server)) {
+                    it.remove();
+                    toClose.add(c);
+                }
+            }
+            total -= toClose.size();
+            if (!toClose.isEmpty()) available.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        toClose.forEach(ServerConnection::close);
+    }
+
+    /** Wakes clients waiting for a connection (shutdown: they give up). */
+    void wakeWaiters() {
+        lock.lock();
+        try {
+            available.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Connections handed out (or being opened) now: PAUSE waits for this to be 0 everywhere. */
+    int inUse() {
+        lock.lock();
+        try {
+            return total - idle.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A consistent view of the pool's counts. */

@@ -1,5 +1,6 @@
 package io.weft.pooler.session;
 
+import io.weft.pooler.admin.ConsoleEnd;
 import io.weft.pooler.config.AuthMethod;
 import io.weft.pooler.config.Pipeline;
 import io.weft.pooler.config.SecurityOptions;
@@ -41,6 +42,12 @@ public final class ClientSession implements Runnable {
     private PgWriter out;
     /** The client's registration for SHOW CLIENTS and its counters, once it logged in; removed when it goes. */
     ClientStats stats;
+    /** Guarded by writeLock. */
+    private boolean fatalSent;
+    /** Set once the client is in; read by the shutdown. */
+    private volatile Relay relay;
+    /** Set when the client is on the admin console instead (it has no relay); read by the shutdown. */
+    private volatile ConsoleEnd console;
 
     public ClientSession(Socket socket, PoolerContext ctx) {
         this.plain = socket;
@@ -50,6 +57,7 @@ public final class ClientSession implements Runnable {
 
     @Override
     public void run() {
+        ctx.sessions.add(this);
         try {
             socket.setTcpNoDelay(true);
             in = new PgReader(socket.getInputStream(), ctx.config().maxMessageLength());
@@ -80,7 +88,27 @@ public final class ClientSession implements Runnable {
             LOG.log(Level.DEBUG, "client " + peer() + " ended: " + e);
         } finally {
             closeClientSocket();
+            ctx.sessions.remove(this);
         }
+    }
+
+    /** Graceful shutdown: ends the client at its next idle ReadyForQuery (see Relay#endWhenIdle). */
+    void endWhenIdle() {
+        Relay r = relay;
+        if (r != null) r.endWhenIdle();
+        ConsoleEnd c = console;
+        if (c != null && c.endIfIdle()) {
+            fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command");
+            closeClientSocket();
+        }
+        // else: not in yet; serve checks for the shutdown once it has its relay or console
+    }
+
+    /** Immediate shutdown: closes the client and the server connection it holds, now. */
+    void abort() {
+        Relay r = relay;
+        if (r != null) r.abort();
+        closeClientSocket();
     }
 
     /** Reads start-up packets until a protocol 3.0 StartupMessage; null if the connection was only a cancel. */
@@ -184,7 +212,9 @@ public final class ClientSession implements Runnable {
             stats = ctx.stats.register(null, user, database, params.get("application_name"),
                     socket.getRemoteSocketAddress(), socket.getLocalSocketAddress());
             stats.tls(tlsProtocol());
-            ctx.admin().serve(stats, in, out);
+            ConsoleEnd end = new ConsoleEnd(ctx.sessions::shuttingDown);
+            console = end;
+            ctx.admin().serve(stats, in, out, end);
             return;
         }
         SecurityOptions limits = ctx.config().security();
@@ -216,6 +246,8 @@ public final class ClientSession implements Runnable {
         Pipeline pipeline = ctx.config().pipeline();
         Relay relay = new Relay(this, pipeline, pool.get(), ctx.threads, ctx.config().blockingTimeoutMillis(), in, out,
                 clientParameters);
+        this.relay = relay;
+        if (ctx.sessions.shuttingDown()) relay.endWhenIdle();
         Map<String, String> reported = new LinkedHashMap<>();
         if (pipeline == Pipeline.SESSION) {
             ServerConnection s = relay.attachForSession();
@@ -226,6 +258,9 @@ public final class ClientSession implements Runnable {
                 reported.putAll(knownParameters(pool.get(), ctx.config().blockingTimeoutMillis()));
             } catch (io.weft.pooler.pool.PoolTimeoutException e) {
                 fatal(SqlState.CANNOT_CONNECT_NOW, e.getMessage());
+                return;
+            } catch (io.weft.pooler.pool.ShuttingDownException e) {
+                fatal(SqlState.ADMIN_SHUTDOWN, e.getMessage());
                 return;
             } catch (IOException e) {
                 fatal(SqlState.CONNECTION_FAILURE, "the pooler cannot reach the server: " + e.getMessage());
@@ -281,11 +316,16 @@ public final class ClientSession implements Runnable {
         return writeLock;
     }
 
-    /** Sends ErrorResponse FATAL to the client, if it is still there. Any thread. */
+    /**
+     * Sends ErrorResponse FATAL to the client, if it is still there, and only the first: two
+     * threads may find a reason at once (a shutdown and a pool giving up), and a FATAL is the
+     * last thing a client hears. Any thread.
+     */
     void fatal(String sqlState, String message) {
         writeLock.lock();
         try {
-            if (out == null) return;
+            if (out == null || fatalSent) return;
+            fatalSent = true;
             out.errorResponse("FATAL", sqlState, message);
             out.flush();
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.weft.pooler.config.Pipeline;
 import io.weft.pooler.pool.PoolTimeoutException;
 import io.weft.pooler.pool.ServerConnection;
 import io.weft.pooler.pool.ServerPool;
+import io.weft.pooler.pool.ShuttingDownException;
 import io.weft.pooler.protocol.PgReader;
 import io.weft.pooler.protocol.PgWriter;
 import io.weft.pooler.protocol.SqlState;
@@ -92,6 +93,12 @@ final class Relay {
     private byte lastStatus = 'I';
     /** The server thread is writing a reply to the client: made-up replies behind it must wait. */
     private boolean replyInFlight;
+    /** Graceful shutdown: end the client at its next idle ReadyForQuery. */
+    private boolean endAtIdle;
+    /** The client was told 57P01 (or aborted): no new work for it. */
+    private boolean ended;
+    /** The server thread is forwarding a ReadyForQuery: a 57P01 must come after it, not before. */
+    private boolean readyInFlight;
     private final ArrayDeque<Planned> plan;
     private final Map<String, Statement> statements = new HashMap<>();
 
@@ -253,9 +260,12 @@ final class Relay {
      */
     private ServerConnection pinAndPlan(Outgoing m) throws IOException {
         for (;;) {
+            boolean end;
             lock.lock();
             try {
-                if (server != null) {
+                end = takeEnd();
+                if (!end && ended) return null;
+                if (!end && server != null) {
                     if (plan == null) {
                         count(m.type);
                     } else {
@@ -265,6 +275,10 @@ final class Relay {
                 }
             } finally {
                 lock.unlock();
+            }
+            if (end) {
+                endClient(); // the message would start new work: it is not sent
+                return null;
             }
             if (attach() == null) {
                 return null;
@@ -343,6 +357,9 @@ final class Relay {
             s = pool.acquire(blockingTimeoutMillis);
         } catch (PoolTimeoutException e) {
             session.fatal(SqlState.CANNOT_CONNECT_NOW, e.getMessage());
+            return null;
+        } catch (ShuttingDownException e) {
+            session.fatal(SqlState.ADMIN_SHUTDOWN, e.getMessage());
             return null;
         } catch (IOException e) {
             session.fatal(SqlState.CONNECTION_FAILURE, "the pooler cannot reach the server: " + e.getMessage());
@@ -549,6 +566,7 @@ final class Relay {
                     forward = plan == null || track(s, t);
                     if (t == 'G') copyIn = true;
                     if (t == 'Z') {
+                        readyInFlight = true;
                         pendingSyncs--;
                         lastStatus = s.reader.byteAt(0);
                         if (closing) {
@@ -590,6 +608,9 @@ final class Relay {
                         }
                     }
                 }
+                if (t == 'Z' && readyForwarded() && clientWritable) {
+                    endClient(); // graceful shutdown: the transaction is over, the client goes
+                }
                 if (reset) {
                     resetAndRelease(s);
                     return;
@@ -609,10 +630,11 @@ final class Relay {
                 lock.unlock();
             }
             pool.discard(s);
-            if (!wasClosing) {
+            if (!wasClosing && !aborted) {
                 LOG.log(Level.WARNING, "lost " + s + ": " + e.getMessage());
                 session.fatal(SqlState.CONNECTION_FAILURE, "server connection lost: " + e.getMessage());
                 session.closeClientSocket();
+                pool.connectionLost(s); // is the server down? (failover)
             }
         }
     }
@@ -731,6 +753,74 @@ final class Relay {
             LOG.log(Level.INFO, "could not reset " + s + ", closing it: " + e.getMessage());
             pool.discard(s);
         }
+    }
+
+    // ---- shutdown ----------------------------------------------------------------------
+
+    private volatile boolean aborted;
+
+    /**
+     * Graceful shutdown, any thread: the client is ended (FATAL 57P01, as PostgreSQL sends at
+     * its shutdown) at its next idle ReadyForQuery, so its transaction in flight finishes, or
+     * now if it is idle. Idle: no transaction open, nothing sent unanswered, no COPY; in the
+     * session pipeline between transactions, in the transaction pipeline also with no server
+     * attached. Whichever thread sees the idle point first (this one, the server thread after
+     * forwarding ReadyForQuery, the client thread about to send new work) ends it, once.
+     */
+    void endWhenIdle() {
+        boolean end;
+        lock.lock();
+        try {
+            endAtIdle = true;
+            end = takeEnd();
+        } finally {
+            lock.unlock();
+        }
+        if (end) endClient();
+    }
+
+    /** The server thread has forwarded a ReadyForQuery: true (once) if the client is to be ended now. */
+    private boolean readyForwarded() {
+        lock.lock();
+        try {
+            readyInFlight = false;
+            return takeEnd();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under lock: true (once) if the client is to be ended now. */
+    private boolean takeEnd() {
+        if (!endAtIdle || ended || closing || readyInFlight) return false;
+        if (pendingSyncs != 0 || dirty || copyIn || lastStatus != 'I' || (plan != null && !plan.isEmpty())) {
+            return false;
+        }
+        ended = true;
+        return true;
+    }
+
+    /** Tells the client the pooler is shutting down and closes it; its thread then leaves as usual. */
+    private void endClient() {
+        session.fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command");
+        session.closeClientSocket();
+    }
+
+    /**
+     * Immediate shutdown, any thread: closes the server connection under the client, whatever
+     * it is doing (PostgreSQL rolls back an open transaction when its connection goes).
+     */
+    void abort() {
+        ServerConnection s;
+        lock.lock();
+        try {
+            aborted = true;
+            ended = true;
+            s = server;
+        } finally {
+            lock.unlock();
+        }
+        if (s != null) s.close();
     }
 
     /** The client's CancelRequest: sent to the server connection it uses now, under the lock so it cannot change. */

@@ -296,7 +296,8 @@ class AdminConsoleDispatchTest {
                 new InetSocketAddress("127.0.0.1", 6432));
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         try {
-            console.serve(client, new PgReader(new ByteArrayInputStream(input), 1 << 20), new PgWriter(output));
+            console.serve(client, new PgReader(new ByteArrayInputStream(input), 1 << 20), new PgWriter(output),
+                    new io.weft.pooler.admin.ConsoleEnd(() -> false));
         } finally {
             stats.remove(client);
         }

@@ -89,4 +89,47 @@ class PoolerConfigTest {
         ConfigException e3 = assertThrows(ConfigException.class, () -> PoolerConfig.load(conf3));
         assertTrue(e3.getMessage().contains("no [server NAME] section"), e3.getMessage());
     }
+
+    @Test
+    void lifecycleAndFailoverOptions() throws Exception {
+        PoolerConfig d = PoolerConfig.load(write("[pooler]\n" + SERVER, "a b\n", "all all 1\n"));
+        assertEquals(30_000, d.shutdownTimeoutMillis());
+        assertEquals(5_000, d.healthCheckPeriodMillis());
+        assertTrue(d.primary().serves("anything"), "a server without databases serves every database");
+        PoolerConfig c = PoolerConfig.load(write("""
+                [pooler]
+                shutdown_timeout = 2m
+                health_check_period = 0
+                [server main]
+                host = 10.0.0.1
+                [server reports]
+                host = 10.0.0.2
+                databases = sales, stock
+                [server standby]
+                host = 10.0.0.3
+                port = 5433
+                databases = all
+                """, "a b\n", "all all 1\n"));
+        assertEquals(120_000, c.shutdownTimeoutMillis());
+        assertEquals(0, c.healthCheckPeriodMillis());
+        assertEquals(java.util.List.of("main", "reports", "standby"),
+                c.servers("stock").stream().map(ServerAddress::name).toList(), "file order is failover order");
+        assertEquals(java.util.List.of("main", "standby"), c.servers("web").stream().map(ServerAddress::name).toList());
+        assertEquals(java.util.List.of("sales", "stock"), c.servers().get(1).databases());
+    }
+
+    @Test
+    void badLifecycleValuesAndOverridesAreNamed() throws Exception {
+        Path conf = write("[pooler]\nshutdown_timeout = later\n" + SERVER, "a b\n", "all all 1\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> PoolerConfig.load(conf));
+        assertTrue(e.getMessage().contains("weft-pooler.conf:2: shutdown_timeout: not a duration"), e.getMessage());
+        Path conf2 = write("[pooler]\n[server x]\nhost = h\ndatabases = ,\n", "a b\n", "all all 1\n");
+        ConfigException e2 = assertThrows(ConfigException.class, () -> PoolerConfig.load(conf2));
+        assertTrue(e2.getMessage().contains("weft-pooler.conf:4: databases: expected database names"), e2.getMessage());
+        Path conf3 = write("[pooler]\nport = 7000\n" + SERVER, "a b\n", "all all 1\n");
+        assertEquals(7001, PoolerConfig.load(conf3, java.util.Map.of("port", "7001")).port(), "the command line wins");
+        ConfigException e3 = assertThrows(ConfigException.class,
+                () -> PoolerConfig.load(conf3, java.util.Map.of("pipeline", "statement")));
+        assertTrue(e3.getMessage().startsWith("--pipeline (command line): "), e3.getMessage());
+    }
 }

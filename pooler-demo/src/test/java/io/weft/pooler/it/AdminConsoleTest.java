@@ -231,15 +231,13 @@ class AdminConsoleTest {
     }
 
     @Test
-    void unknownCommandsAndControlCommandsOfThisBranchAreErrorsAndTheConsoleGoesOn() {
+    void unknownCommandsAreErrorsAndTheConsoleGoesOn() {
         CommandResult r = AdminPsql.run(pg, pooler, PoolerFixture.USER, PoolerFixture.PASSWORD,
-                "SHOW BANANAS;\nRELOAD;\nPAUSE;\nRESUME;\nSHUTDOWN;\nSHOW HELP;\n");
+                "SHOW BANANAS;\nSHOW HELP;\n");
         assertTrue(r.stderr().contains("unknown admin command \"SHOW BANANAS\""), r::stderr);
-        for (String c : List.of("RELOAD", "PAUSE", "RESUME", "SHUTDOWN")) {
-            assertTrue(r.stderr().contains(c + " is not available"), () -> c + ": " + r.stderr());
-        }
-        assertTrue(r.stdout().contains("SHOW CARRIERS"), "SHOW HELP still answered after the errors: " + r.stdout());
+        assertTrue(r.stdout().contains("SHOW CARRIERS"), "SHOW HELP still answered after the error: " + r.stdout());
         assertEquals(0, r.exitCode(), "psql goes on after errors without ON_ERROR_STOP");
+        // RELOAD, PAUSE, RESUME and SHUTDOWN: AdminControlTest
     }
 
     @Test

@@ -143,6 +143,17 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The SQLSTATE of the next ErrorResponse the pooler sends unasked (a FATAL before it closes
+     * the connection), or null if the connection closes without one.
+     */
+    String nextError() throws IOException {
+        while (in.next()) {
+            if (in.type() == 'E') return field('C');
+        }
+        return null;
+    }
+
     /** Rows of a simple query (text values), or an exception naming the error. */
     List<List<String>> query(String sql) throws IOException {
         send(sql);
