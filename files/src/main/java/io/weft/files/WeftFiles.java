@@ -40,7 +40,7 @@ public final class WeftFiles {
      *         FileSystemException as the JDK throws them
      */
     public static WeftFileChannel open(Path path, OpenOption... options) throws IOException {
-        return open(path, Set.of(options));
+        return open(path, new HashSet<>(java.util.Arrays.asList(options))); // repeats allowed, as the JDK's
     }
 
     /** {@link #open(Path, OpenOption...)} with a set, as {@code FileChannel.open(Path, Set, ...)}. */
