@@ -24,12 +24,20 @@ final class FileFd {
     private static final int CLOSED = 1 << 31;
 
     final int fd;
+    /** Closes the number: {@link FileIo#closeDescriptor}; jcstress counts calls instead. */
+    private final java.util.function.IntConsumer closer;
     /** Bit 31: closed; bits 0-30: holds (threads inside a call, and pool calls in flight). */
     private final AtomicInteger state = new AtomicInteger();
     private final Set<Abortable> inflight = ConcurrentHashMap.newKeySet();
 
     FileFd(int fd) {
+        this(fd, FileIo::closeDescriptor);
+    }
+
+    /** With a closer of its own: for the jcstress test of the exactly-once close. */
+    FileFd(int fd, java.util.function.IntConsumer closer) {
         this.fd = fd;
+        this.closer = closer;
     }
 
     /** Takes a hold on the descriptor; false if it was closed. */
@@ -48,7 +56,7 @@ final class FileFd {
     /** Gives back a hold from {@link #acquire()}; the last one after close closes the descriptor. */
     void release() {
         if (state.decrementAndGet() == CLOSED) {
-            FileIo.closeDescriptor(fd);
+            closer.accept(fd);
         }
     }
 
@@ -81,7 +89,7 @@ final class FileFd {
             op.abort();
         }
         if (s == 0) {
-            FileIo.closeDescriptor(fd);
+            closer.accept(fd);
         }
         return true;
     }

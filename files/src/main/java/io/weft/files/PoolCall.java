@@ -57,10 +57,11 @@ final class PoolCall implements Abortable {
     }
 
     void start() {
-        BlockingPool.execute(this::callOnPool);
+        BlockingPool.execute(this::runOnPool);
     }
 
-    private void callOnPool() {
+    /** The pool thread's side: makes the call, then hands it over or, if abandoned, cleans up. */
+    void runOnPool() {
         long r;
         try {
             r = syscall.getAsLong();
@@ -89,6 +90,18 @@ final class PoolCall implements Abortable {
             }
         }
         return state.get() == DONE ? result : null;
+    }
+
+    /**
+     * Without waiting: the result once the call is over and handed over, null if it was
+     * abandoned. For the jcstress test (the waiter's side of {@link #await} without parking).
+     */
+    Long outcome() {
+        int s = state.get();
+        if (s == RUNNING) {
+            throw new IllegalStateException("the call is still running");
+        }
+        return s == DONE ? result : null;
     }
 
     /** After {@link #await} returned a result: releases the call's resources. */
