@@ -62,6 +62,13 @@ final class PoolCall implements Abortable {
 
     /** The pool thread's side: makes the call, then hands it over or, if abandoned, cleans up. */
     void runOnPool() {
+        if (state.get() == ABANDONED) {
+            // Abandoned while it waited in the pool's queue: the caller has its exception, so
+            // the call is not made at all (a write must not land after its caller was told the
+            // channel closed under it); only its buffer and hold are released.
+            cleanup.run();
+            return;
+        }
         long r;
         try {
             r = syscall.getAsLong();
