@@ -20,6 +20,7 @@ import java.lang.foreign.MemorySegment;
 public interface CompletionPoller extends Poller {
     /** io_uring opcodes, for {@link #supports}. */
     int OP_NOP = 0;
+    int OP_FSYNC = 3;
     int OP_READ_FIXED = 4;
     int OP_WRITE_FIXED = 5;
     int OP_POLL_ADD = 6;
@@ -29,7 +30,9 @@ public interface CompletionPoller extends Poller {
     int OP_ASYNC_CANCEL = 14;
     int OP_LINK_TIMEOUT = 15;
     int OP_CONNECT = 16;
+    int OP_OPENAT = 18;
     int OP_CLOSE = 19;
+    int OP_STATX = 21;
     int OP_READ = 22;
     int OP_WRITE = 23;
     int OP_SEND = 26;
@@ -91,6 +94,24 @@ public interface CompletionPoller extends Poller {
 
     /** {@code shutdown(2)} of socket {@code fd}; {@code how} is SHUT_RD, SHUT_WR or SHUT_RDWR. */
     void shutdown(int fd, int how, long token) throws IOException;
+
+    /**
+     * {@code openat(2)}: opens {@code path} (a NUL-terminated native string) relative to
+     * directory descriptor {@code dirfd} ({@code AT_FDCWD}: the working directory); the result
+     * is the new descriptor. {@code path} must stay valid until the completion.
+     */
+    void openat(int dirfd, MemorySegment path, int flags, int mode, long token) throws IOException;
+
+    /**
+     * {@code statx(2)} of {@code path} relative to {@code dirfd} (with {@code AT_EMPTY_PATH} and
+     * an empty path: of {@code dirfd} itself) into {@code statxBuf} (256 bytes, a
+     * {@code struct statx}); the result is 0.
+     */
+    void statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment statxBuf, long token)
+            throws IOException;
+
+    /** {@code fsync(2)} of {@code fd}, or {@code fdatasync(2)} when {@code dataOnly}. */
+    void fsync(int fd, boolean dataOnly, long token) throws IOException;
 
     /** Closes descriptor {@code fd} in the kernel's context. */
     void closeFd(int fd, long token) throws IOException;

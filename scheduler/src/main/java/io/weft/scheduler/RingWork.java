@@ -46,6 +46,16 @@ abstract class RingWork implements Completable {
     }
 
     /**
+     * Whether the calling thread can submit ring work ({@link #available()}) and its carrier's
+     * kernel supports io_uring opcode {@code opcode} ({@link CompletionPoller#supports}, from
+     * {@code IORING_REGISTER_PROBE}).
+     */
+    public static boolean supports(int opcode) {
+        Carrier c = Carrier.current();
+        return c != null && c.poller() instanceof CompletionPoller ring && ring.supports(opcode);
+    }
+
+    /**
      * Queues the work's submission(s) on {@code ring} under {@code token}. Called on the
      * carrier, by the submitting thread, once.
      */

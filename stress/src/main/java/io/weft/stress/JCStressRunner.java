@@ -64,7 +64,7 @@ public final class JCStressRunner {
      * and {@code io.weft.scheduler} / {@code io.weft.net} for the tests of those modules' package-private
      * protocols.
      */
-    private static final String SUITE = "^io\\.weft\\.(stress\\.(?!selfcheck\\.)|scheduler\\.|net\\.)";
+    private static final String SUITE = "^io\\.weft\\.(stress\\.(?!selfcheck\\.)|scheduler\\.|net\\.|files\\.)";
     private static final String SELFCHECK = "^io\\.weft\\.stress\\.selfcheck\\.";
 
     /** jcstress options that take a value (required, or optional when one follows). */

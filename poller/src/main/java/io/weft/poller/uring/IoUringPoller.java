@@ -328,6 +328,32 @@ public final class IoUringPoller implements CompletionPoller {
     }
 
     @Override
+    public void openat(int dirfd, MemorySegment path, int flags, int mode, long token) throws IOException {
+        long s = userOp(OP_OPENAT, NO_FD, token);
+        sqes.set(JAVA_INT, s + SQE_FD, dirfd); // AT_FDCWD is negative: not a registered slot
+        sqes.set(JAVA_LONG, s + SQE_ADDR, path.address());
+        sqes.set(JAVA_INT, s + SQE_LEN, mode);
+        sqes.set(JAVA_INT, s + SQE_OP_FLAGS, flags); // open_flags
+    }
+
+    @Override
+    public void statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment statxBuf, long token)
+            throws IOException {
+        long s = userOp(OP_STATX, NO_FD, token);
+        sqes.set(JAVA_INT, s + SQE_FD, dirfd);
+        sqes.set(JAVA_LONG, s + SQE_ADDR, path.address());
+        sqes.set(JAVA_INT, s + SQE_LEN, mask);
+        sqes.set(JAVA_INT, s + SQE_OP_FLAGS, flags); // statx_flags
+        sqes.set(JAVA_LONG, s + SQE_OFF, statxBuf.address()); // addr2: the struct statx
+    }
+
+    @Override
+    public void fsync(int fd, boolean dataOnly, long token) throws IOException {
+        long s = userOp(OP_FSYNC, fd, token);
+        sqes.set(JAVA_INT, s + SQE_OP_FLAGS, dataOnly ? FSYNC_DATASYNC : 0); // whole file: off and len 0
+    }
+
+    @Override
     public void closeFd(int fd, long token) throws IOException {
         if (fd < 0) {
             // A registered file is closed by slot (file_index is 1-based); FIXED_FILE is not allowed.

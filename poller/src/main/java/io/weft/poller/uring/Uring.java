@@ -82,6 +82,8 @@ final class Uring {
     static final short RECV_MULTISHOT = 1 << 1;
     // io_uring_sqe.len for POLL_ADD
     static final int POLL_ADD_MULTI = 1 << 0;
+    // io_uring_sqe.fsync_flags
+    static final int FSYNC_DATASYNC = 1 << 0;
     // io_uring_sqe.cancel_flags
     static final int ASYNC_CANCEL_ALL = 1 << 0;
     static final int ASYNC_CANCEL_FD = 1 << 1;

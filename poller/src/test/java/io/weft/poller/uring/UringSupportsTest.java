@@ -27,7 +27,7 @@ class UringSupportsTest extends UringTestBase {
                 checked++;
             }
         }
-        assertEquals(17, checked, "opcodes listed in CompletionPoller");
+        assertEquals(20, checked, "opcodes listed in CompletionPoller");
     }
 
     @Test
