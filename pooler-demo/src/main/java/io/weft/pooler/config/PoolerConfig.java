@@ -43,7 +43,8 @@ public record PoolerConfig(
         Map<String, String> settings,
 
         long shutdownTimeoutMillis,
-        long healthCheckPeriodMillis) {
+        long healthCheckPeriodMillis,
+        long clientLoginTimeoutMillis) {
 
     static final Set<String> BACKENDS = Set.of("auto", "io_uring", "epoll", "kqueue", "jdk");
     static final Set<String> LOG_LEVELS = Set.of("error", "warning", "info", "debug");
@@ -99,6 +100,8 @@ public record PoolerConfig(
         int maxMessage = v.integer("max_message_length", 64 << 20, 1024, 1 << 30);
         long shutdownTimeout = v.seconds("shutdown_timeout", 30);
         long healthCheckPeriod = v.seconds("health_check_period", 5);
+        long loginTimeout = v.seconds("client_login_timeout", 60);
+        if (loginTimeout > Integer.MAX_VALUE) throw v.error("client_login_timeout", "at most " + Integer.MAX_VALUE + " ms");
         Path usersFile = dir.resolve(v.string("users_file", "weft-users.conf"));
         Path databasesFile = dir.resolve(v.string("databases_file", "weft-databases.conf"));
         SecurityOptions security = SecurityOptions.read(v, dir);
@@ -112,7 +115,7 @@ public record PoolerConfig(
         return new PoolerConfig(file, host, port, pipeline, maxConnections, backend, carriers, logLevel, auth,
                 blocking, idle, validation, connect, maxMessage, List.copyOf(servers),
                 readDatabases(databasesFile), readUsers(usersFile), security, adminDatabase, adminUsers, metricsHost, metricsPort,
-                statsPeriod, v.settings(), shutdownTimeout, healthCheckPeriod);
+                statsPeriod, v.settings(), shutdownTimeout, healthCheckPeriod, loginTimeout);
     }
 
     /** The pool sizes for {@code user} on {@code database}: the first matching rule. */

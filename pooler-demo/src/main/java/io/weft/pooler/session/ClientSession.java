@@ -60,6 +60,10 @@ public final class ClientSession implements Runnable {
         ctx.sessions.add(this);
         try {
             socket.setTcpNoDelay(true);
+            // Start-up, TLS handshake and authentication must be done within client_login_timeout:
+            // a client that connects and says nothing (or stops half-way) would otherwise hold its
+            // thread and descriptor for ever, before max_connections even counts it.
+            plain.setSoTimeout((int) ctx.config().clientLoginTimeoutMillis());
             in = new PgReader(socket.getInputStream(), ctx.config().maxMessageLength());
             out = new PgWriter(socket.getOutputStream());
             Map<String, String> params = startup();
@@ -206,6 +210,7 @@ public final class ClientSession implements Runnable {
         String database = params.getOrDefault("database", user);
         AuthMethod method = ClientAccess.method(ctx.config(), plain.getInetAddress(), encrypted(), database, user);
         ctx.authenticator.authenticate(method, user, in, out);
+        plain.setSoTimeout(0); // logged in: from now on a client may stay idle as long as it likes
         if (database.equals(ctx.config().adminDatabase())) {
             // The admin console: hba and authentication as for anyone, but not the per-database
             // and per-user limits, so an operator can always get in to look.
