@@ -83,6 +83,10 @@ public interface CompletionPoller extends Poller {
     /**
      * Reads into {@code buf}, which must lie inside registered buffer {@code bufferIndex}
      * ({@link #registerBuffers}); the kernel skips pinning the pages per operation.
+     *
+     * @throws IllegalArgumentException if {@code buf} is not inside that buffer, or the index
+     *                                  was not registered
+     * @throws IllegalStateException    if no buffers are registered
      */
     void readFixed(int fd, MemorySegment buf, long offset, int bufferIndex, long token) throws IOException;
 
@@ -124,11 +128,22 @@ public interface CompletionPoller extends Poller {
     BufferRing registerBufferRing(int groupId, int count, int bufferSize) throws IOException;
 
     /**
-     * Registers {@code buffers} with the kernel for {@link #readFixed} and
-     * {@link #writeFixed}; buffer {@code i} becomes index {@code i}. The poller does not own
-     * them: keep them alive until the poller is closed. One registration per poller.
+     * Registers {@code buffers} (native memory, up to 16384 of up to 1 GiB each) with the
+     * kernel for {@link #readFixed} and {@link #writeFixed}; buffer {@code i} becomes index
+     * {@code i}. The kernel pins their pages once; pinned pages count against
+     * {@code RLIMIT_MEMLOCK} (without {@code CAP_IPC_LOCK}), and past it this fails with an
+     * {@code ENOMEM} {@link io.weft.poller.sys.ErrnoException} that names the limit. The poller
+     * does not own the memory: keep it alive until the poller is closed or
+     * {@link #unregisterBuffers} returned. One set at a time per poller.
      */
     void registerBuffers(MemorySegment... buffers) throws IOException;
+
+    /**
+     * Unregisters the set of {@link #registerBuffers}, so that another can be registered or the
+     * memory be freed (after the fixed operations that used it have completed). Closing the
+     * poller unregisters too.
+     */
+    void unregisterBuffers() throws IOException;
 
     /**
      * Creates a table of {@code slots} registered files, all empty. A registered file saves

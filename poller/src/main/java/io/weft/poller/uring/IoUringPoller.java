@@ -815,11 +815,10 @@ public final class IoUringPoller implements CompletionPoller {
     }
 
     /**
-     * Unregisters the buffers of {@link #registerBuffers}, so that another set can be
-     * registered or the memory freed while the poller lives on. Fixed operations still in
-     * flight keep their pages pinned until they complete (the kernel holds a reference per
-     * request). Closing the poller unregisters them too.
+     * {@inheritDoc} Fixed operations still in flight keep their pages pinned until they
+     * complete (the kernel holds a reference per request).
      */
+    @Override
     public void unregisterBuffers() throws IOException {
         ensureOpen();
         if (registered == null) {
