@@ -33,9 +33,4 @@ public final class SqPollHandshake {
         VarHandle.fullFence();
         return (int) INT.getOpaque(sqRing, flagsOffset);
     }
-
-    /** The flags word alone (the kernel sets and clears bits in it atomically). */
-    public static int readFlags(MemorySegment sqRing, long flagsOffset) {
-        return (int) INT.getOpaque(sqRing, flagsOffset);
-    }
 }

@@ -589,7 +589,7 @@ public final class IoUringPoller implements CompletionPoller {
         if (ring.sqPoll) {
             // Publishing submits; the count is what this call handed over (the SQ thread consumes it in its own time).
             int fresh = ring.unpublished();
-            enterIfNeeded(publish(), 0);
+            enterIfNeeded(publish());
             return fresh;
         }
         publish();
@@ -624,11 +624,11 @@ public final class IoUringPoller implements CompletionPoller {
     }
 
     /** SQPOLL: {@code io_uring_enter} with {@code flags} unless they are 0 (the SQ thread is awake). */
-    private void enterIfNeeded(int flags, int extraFlags) throws ErrnoException {
+    private void enterIfNeeded(int flags) throws ErrnoException {
         if (flags == 0) {
             return;
         }
-        long r = ring.enter(0, 0, flags | extraFlags, MemorySegment.NULL, 0);
+        long r = ring.enter(0, 0, flags, MemorySegment.NULL, 0);
         if (r < 0 && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
             throw new ErrnoException("io_uring_enter", (int) -r);
         }

@@ -34,7 +34,8 @@ import java.lang.invoke.VarHandle;
  * <ul>
  *   <li>SQ tail: store-release after filling SQEs, so the kernel, which reads the tail with
  *       acquire, sees complete SQEs. (Without SQPOLL {@code io_uring_enter} orders this too;
- *       the release store costs nothing on x86 and keeps SQPOLL possible.)</li>
+ *       the release store costs nothing on x86. With SQPOLL a full fence follows it, before
+ *       the read of the SQ flags: {@link #publishToSqThread}.)</li>
  *   <li>SQ head: load-acquire, since the kernel advances it as it consumes SQEs; a slot may
  *       be refilled only after the kernel is done reading it.</li>
  *   <li>CQ tail: load-acquire, so the CQEs the kernel wrote before advancing it are
