@@ -139,7 +139,22 @@ public interface CompletionPoller extends Poller {
     void registerBuffers(MemorySegment... buffers) throws IOException;
 
     /**
-     * Unregisters the set of {@link #registerBuffers}, so that another can be registered or the
+     * Registers a table of {@code slots} fixed-buffer slots, all empty, for buffers that come
+     * and go ({@link #registerBuffer}); instead of {@link #registerBuffers}, not with it.
+     */
+    void registerBufferSlots(int slots) throws IOException;
+
+    /**
+     * Puts {@code buffer} into fixed-buffer slot {@code slot} of {@link #registerBufferSlots}
+     * ({@code null} empties it), for {@link #readFixed} and {@link #writeFixed} with index
+     * {@code slot}. As with {@link #registerBuffers}, the pages are pinned (memlock) and the
+     * poller does not own the memory.
+     */
+    void registerBuffer(int slot, MemorySegment buffer) throws IOException;
+
+    /**
+     * Unregisters the set of {@link #registerBuffers} or the table of
+     * {@link #registerBufferSlots}, so that another can be registered or the
      * memory be freed (after the fixed operations that used it have completed). Closing the
      * poller unregisters too.
      */

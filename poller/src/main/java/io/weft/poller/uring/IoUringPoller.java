@@ -71,7 +71,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <h2>Registered buffers and files</h2>
  * {@link #registerBuffers} pins a set of buffers once, for {@link #readFixed} and
- * {@link #writeFixed} by index; {@link #unregisterBuffers} lets them go (closing does too).
+ * {@link #writeFixed} by index, or {@link #registerBufferSlots} makes a table of empty slots
+ * that {@link #registerBuffer} fills and replaces one at a time; {@link #unregisterBuffers}
+ * lets them go (closing does too).
  * {@link #registerFiles} makes a sparse table that {@link #registerFile} fills; a negative
  * descriptor from {@link CompletionPoller#fixedFile} names a slot (IOSQE_FIXED_FILE). See
  * docs/architecture.md, "io_uring beyond sockets".
@@ -398,6 +400,9 @@ public final class IoUringPoller implements CompletionPoller {
         }
         long start = registered[2 * bufferIndex];
         long end = registered[2 * bufferIndex + 1];
+        if (start == end) {
+            throw new IllegalArgumentException("buffer slot " + bufferIndex + " is empty");
+        }
         if (buf.address() < start || buf.address() + buf.byteSize() > end) {
             throw new IllegalArgumentException("buffer [0x" + Long.toHexString(buf.address()) + ", +"
                     + buf.byteSize() + ") is not inside registered buffer " + bufferIndex);
@@ -812,6 +817,24 @@ public final class IoUringPoller implements CompletionPoller {
             throw new IllegalStateException("buffers are already registered with this poller (unregisterBuffers first)");
         }
         registered = RegisteredBuffers.register(ring, buffers);
+    }
+
+    @Override
+    public void registerBufferSlots(int slots) throws IOException {
+        ensureOpen();
+        if (registered != null) {
+            throw new IllegalStateException("buffers are already registered with this poller (unregisterBuffers first)");
+        }
+        registered = RegisteredBuffers.registerSparse(ring, slots);
+    }
+
+    @Override
+    public void registerBuffer(int slot, MemorySegment buffer) throws IOException {
+        ensureOpen();
+        if (registered == null) {
+            throw new IllegalStateException("registerBufferSlots first");
+        }
+        RegisteredBuffers.update(ring, registered, slot, buffer);
     }
 
     /**

@@ -1,7 +1,11 @@
 package io.weft.poller.uring;
 
 import static io.weft.poller.uring.Uring.REGISTER_BUFFERS;
+import static io.weft.poller.uring.Uring.REGISTER_BUFFERS2;
+import static io.weft.poller.uring.Uring.REGISTER_BUFFERS_UPDATE;
+import static io.weft.poller.uring.Uring.RSRC_REGISTER_SPARSE;
 import static io.weft.poller.uring.Uring.UNREGISTER_BUFFERS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.weft.poller.sys.Errno;
@@ -13,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code IORING_REGISTER_BUFFERS} and its undoing, with the refusals explained. The kernel
+ * {@code IORING_REGISTER_BUFFERS} (a set at once), {@code IORING_REGISTER_BUFFERS2} with
+ * {@code IORING_RSRC_REGISTER_SPARSE} and {@code IORING_REGISTER_BUFFERS_UPDATE} (a table of
+ * empty slots filled one at a time), and their undoing, with the refusals explained. The kernel
  * pins the buffers' pages once, so {@code READ_FIXED}/{@code WRITE_FIXED} skip the per-operation
  * page pinning ({@code get_user_pages}) and unpinning. Pinned pages count against
  * {@code RLIMIT_MEMLOCK} unless the process has {@code CAP_IPC_LOCK}; past it the kernel says
@@ -61,6 +67,60 @@ final class RegisteredBuffers {
             return bounds;
         } finally {
             NativeMemory.free(iovecs);
+        }
+    }
+
+    /** Registers {@code slots} empty buffer slots; returns their (empty) bounds. */
+    static long[] registerSparse(Ring ring, int slots) throws ErrnoException {
+        if (slots < 1 || slots > MAX_BUFFERS) {
+            throw new IllegalArgumentException(slots + " buffer slots: must be from 1 to " + MAX_BUFFERS);
+        }
+        // struct io_uring_rsrc_register {u32 nr; u32 flags; u64 resv2; u64 data; u64 tags;}
+        MemorySegment reg = NativeMemory.allocate(32);
+        try {
+            reg.set(JAVA_INT, 0, slots);
+            reg.set(JAVA_INT, 4, RSRC_REGISTER_SPARSE);
+            ErrnoException.check("io_uring_register(BUFFERS2, " + slots + " sparse slots)",
+                    ring.register(REGISTER_BUFFERS2, reg, 32));
+            return new long[2 * slots];
+        } finally {
+            NativeMemory.free(reg);
+        }
+    }
+
+    /**
+     * Puts {@code buf} into slot {@code slot} ({@code null}: empties it), replacing what was
+     * there, and records its bounds in {@code bounds}. A fixed operation in flight on the old
+     * buffer keeps it pinned until it completes (the kernel holds a reference per request).
+     */
+    static void update(Ring ring, long[] bounds, int slot, MemorySegment buf) throws ErrnoException {
+        if (slot < 0 || 2 * slot >= bounds.length) {
+            throw new IllegalArgumentException("buffer slot " + slot + " not registered (0 to " + (bounds.length / 2 - 1) + ")");
+        }
+        if (buf != null && (!buf.isNative() || buf.byteSize() == 0 || buf.byteSize() > MAX_BUFFER_SIZE)) {
+            throw new IllegalArgumentException("buffer for slot " + slot + ": must be native memory of 1 byte to 1 GiB");
+        }
+        // struct io_uring_rsrc_update2 {u32 offset; u32 resv; u64 data; u64 tags; u32 nr; u32 resv2;},
+        // then the one iovec it points at ({NULL, 0} empties the slot)
+        MemorySegment up = NativeMemory.allocate(32 + 16);
+        try {
+            up.set(JAVA_INT, 0, slot);
+            up.set(JAVA_LONG, 8, up.address() + 32);
+            up.set(JAVA_INT, 24, 1);
+            if (buf != null) {
+                up.set(JAVA_LONG, 32, buf.address());
+                up.set(JAVA_LONG, 40, buf.byteSize());
+            }
+            long r = ring.register(REGISTER_BUFFERS_UPDATE, up, 32);
+            if (r < 0) {
+                long bytes = buf == null ? 0 : buf.byteSize();
+                throw new ErrnoException("io_uring_register(BUFFERS_UPDATE, slot " + slot + ")", (int) -r,
+                        refusal((int) -r, 1, bytes));
+            }
+            bounds[2 * slot] = buf == null ? 0 : buf.address();
+            bounds[2 * slot + 1] = buf == null ? 0 : buf.address() + buf.byteSize();
+        } finally {
+            NativeMemory.free(up);
         }
     }
 

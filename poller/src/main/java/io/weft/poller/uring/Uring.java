@@ -109,6 +109,8 @@ final class Uring {
     static final int REGISTER_FILES_UPDATE = 6;
     static final int REGISTER_PROBE = 8;
     static final int REGISTER_FILES2 = 13;
+    static final int REGISTER_BUFFERS2 = 15;
+    static final int REGISTER_BUFFERS_UPDATE = 16;
     static final int REGISTER_PBUF_RING = 22;
     static final int UNREGISTER_PBUF_RING = 23;
     static final int REGISTER_PBUF_STATUS = 26;

@@ -100,4 +100,35 @@ class UringFixedBuffersTest extends UringTestBase {
                 () -> ring.registerBuffers(MemorySegment.ofArray(new byte[4096])));
         assertTrue(e.getMessage().contains("heap"), e::getMessage);
     }
+
+    @Test
+    void bufferSlotsAreFilledReplacedAndEmptiedOneAtATime() throws Exception {
+        Path file = dir.resolve("slots");
+        int fd = NativeFiles.openReadWrite(file);
+        afterRing(() -> Sockets.close(fd));
+        ring.registerBufferSlots(4);
+        assertThrows(IllegalArgumentException.class, () -> ring.readFixed(fd, buffer(16), 0, 2, 1), "slot 2 is empty");
+
+        MemorySegment first = buffer(4096);
+        ring.registerBuffer(2, first);
+        byte[] data = random(1000, 9);
+        MemorySegment.copy(data, 0, first, ValueLayout.JAVA_BYTE, 0, data.length);
+        ring.writeFixed(fd, first.asSlice(0, data.length), 0, 2, 2);
+        assertEquals(data.length, rec.awaitOnly(ring, 2).result());
+
+        MemorySegment second = buffer(4096);
+        ring.registerBuffer(2, second); // replaces the first in slot 2
+        assertThrows(IllegalArgumentException.class, () -> ring.readFixed(fd, first, 0, 2, 3), "the old buffer is gone from the slot");
+        ring.readFixed(fd, second.asSlice(100, data.length), 0, 2, 4);
+        assertEquals(data.length, rec.awaitOnly(ring, 4).result());
+        assertArrayEquals(data, second.asSlice(100, data.length).toArray(ValueLayout.JAVA_BYTE));
+
+        ring.registerBuffer(2, null);
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> ring.readFixed(fd, second, 0, 2, 5));
+        assertTrue(empty.getMessage().contains("empty"), empty::getMessage);
+        assertThrows(IllegalArgumentException.class, () -> ring.registerBuffer(4, second), "slot 4 of 0-3");
+        assertThrows(IllegalStateException.class, () -> ring.registerBuffers(second), "slots are registered already");
+        ring.unregisterBuffers();
+        assertThrows(IllegalStateException.class, () -> ring.registerBuffer(0, second), "no slots after unregistering");
+    }
 }
