@@ -215,7 +215,7 @@ public final class IoUringPoller implements CompletionPoller {
 
     private static String sqPollHint(int errno) {
         return switch (Errno.name(errno)) {
-            case "EPERM" -> "before Linux 5.11 SQPOLL needs CAP_SYS_NICE (5.11+: CAP_SYS_ADMIN for an idle time above the limit)";
+            case "EPERM" -> "before Linux 5.11 SQPOLL needs CAP_SYS_ADMIN or CAP_SYS_NICE; since then only a security policy refuses it";
             case "EINVAL" -> "this kernel has no SQPOLL with these flags";
             case "ENOMEM" -> "not enough locked memory (ulimit -l) or memory for the SQ thread";
             default -> "see io_uring_setup(2)";
