@@ -86,6 +86,10 @@ public interface CompletionPoller extends Poller {
     /**
      * Reads into {@code buf}, which must lie inside registered buffer {@code bufferIndex}
      * ({@link #registerBuffers}); the kernel skips pinning the pages per operation.
+     *
+     * @throws IllegalArgumentException if {@code buf} is not inside that buffer, or the index
+     *                                  was not registered
+     * @throws IllegalStateException    if no buffers are registered
      */
     void readFixed(int fd, MemorySegment buf, long offset, int bufferIndex, long token) throws IOException;
 
@@ -145,11 +149,37 @@ public interface CompletionPoller extends Poller {
     BufferRing registerBufferRing(int groupId, int count, int bufferSize) throws IOException;
 
     /**
-     * Registers {@code buffers} with the kernel for {@link #readFixed} and
-     * {@link #writeFixed}; buffer {@code i} becomes index {@code i}. The poller does not own
-     * them: keep them alive until the poller is closed. One registration per poller.
+     * Registers {@code buffers} (native memory, up to 16384 of up to 1 GiB each) with the
+     * kernel for {@link #readFixed} and {@link #writeFixed}; buffer {@code i} becomes index
+     * {@code i}. The kernel pins their pages once; pinned pages count against
+     * {@code RLIMIT_MEMLOCK} (without {@code CAP_IPC_LOCK}), and past it this fails with an
+     * {@code ENOMEM} {@link io.weft.poller.sys.ErrnoException} that names the limit. The poller
+     * does not own the memory: keep it alive until the poller is closed or
+     * {@link #unregisterBuffers} returned. One set at a time per poller.
      */
     void registerBuffers(MemorySegment... buffers) throws IOException;
+
+    /**
+     * Registers a table of {@code slots} fixed-buffer slots, all empty, for buffers that come
+     * and go ({@link #registerBuffer}); instead of {@link #registerBuffers}, not with it.
+     */
+    void registerBufferSlots(int slots) throws IOException;
+
+    /**
+     * Puts {@code buffer} into fixed-buffer slot {@code slot} of {@link #registerBufferSlots}
+     * ({@code null} empties it), for {@link #readFixed} and {@link #writeFixed} with index
+     * {@code slot}. As with {@link #registerBuffers}, the pages are pinned (memlock) and the
+     * poller does not own the memory.
+     */
+    void registerBuffer(int slot, MemorySegment buffer) throws IOException;
+
+    /**
+     * Unregisters the set of {@link #registerBuffers} or the table of
+     * {@link #registerBufferSlots}, so that another can be registered or the
+     * memory be freed (after the fixed operations that used it have completed). Closing the
+     * poller unregisters too.
+     */
+    void unregisterBuffers() throws IOException;
 
     /**
      * Creates a table of {@code slots} registered files, all empty. A registered file saves

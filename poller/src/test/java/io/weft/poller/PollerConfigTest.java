@@ -48,6 +48,19 @@ class PollerConfigTest {
         assertNull(PollerConfig.from(props("weft.kqueue.library", "")).kqueueLibrary(), "blank: the C library's kqueue");
     }
 
+    @Test
+    void sqPollParses() {
+        PollerConfig c = PollerConfig.from(props("weft.uring.sqpoll", " 50 ", "weft.uring.sqpollRequired", "TRUE",
+                "weft.test.refuseSqpoll", "EPERM"));
+        assertEquals(50, c.sqPollIdleMillis());
+        assertTrue(c.sqPoll() && c.sqPollRequired());
+        assertEquals("EPERM", c.refuseSqPoll());
+        assertEquals(PollerConfig.defaults().withSqPoll(50, true).withRefuseSqPoll("EPERM"), c);
+        assertEquals(0, PollerConfig.from(props("weft.uring.sqpoll", "off")).sqPollIdleMillis());
+        assertEquals(PollerConfig.defaults(), PollerConfig.from(props("weft.uring.sqpoll", "OFF", "weft.uring.sqpollRequired", "false")));
+        assertEquals(60_000, PollerConfig.from(props("weft.uring.sqpoll", "60000")).sqPollIdleMillis());
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "weft.backend          | foo",
@@ -62,6 +75,13 @@ class PollerConfigTest {
         "weft.epoll.maxEvents  | 0",
         "weft.epoll.maxEvents  | 1e3",
         "weft.test.refuseUring | EWHATEVER",
+        "weft.uring.sqpoll     | 0",
+        "weft.uring.sqpoll     | -5",
+        "weft.uring.sqpoll     | 60001",
+        "weft.uring.sqpoll     | fast",
+        "weft.uring.sqpollRequired | yes",
+        "weft.uring.sqpollRequired | true",
+        "weft.test.refuseSqpoll | EWHATEVER",
     })
     void badValuesFailNamingTheProperty(String name, String value) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PollerConfig.from(props(name, value)));
@@ -81,5 +101,9 @@ class PollerConfigTest {
         PollerConfig c = new PollerConfig(null, 8, 2, 16, null);
         assertEquals(new PollerConfig(Backend.EPOLL, 8, 2, 16, null), c.withBackend(Backend.EPOLL));
         assertEquals(new PollerConfig(null, 8, 2, 16, "ENOMEM"), c.withRefuseUring("ENOMEM"));
+        PollerConfig sq = c.withSqPoll(5, true);
+        assertEquals(new PollerConfig(null, 8, 2, 16, null, null, 5, true, null), sq);
+        assertEquals(new PollerConfig(Backend.IO_URING, 4, 1, 16, null, null, 5, true, null),
+                sq.withBackend(Backend.IO_URING).withRingSize(4, 1));
     }
 }

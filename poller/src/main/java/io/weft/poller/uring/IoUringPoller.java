@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The io_uring backend: readiness waits as one-shot {@code POLL_ADD}s and completion-mode
@@ -57,6 +58,26 @@ import java.util.StringJoiner;
  * as by {@code EINTR}. Off, it costs nothing: every check is on the constant
  * {@link Faults#ENABLED}.
  *
+ * <h2>SQPOLL</h2>
+ * With {@code weft.uring.sqpoll} the ring is set up with {@code IORING_SETUP_SQPOLL}: a
+ * kernel thread consumes the SQ, so publishing the SQ tail submits, and {@link #poll} with a
+ * zero timeout, or with completions already posted, makes no system call at all while that
+ * thread is awake. Every path that publishes ({@link #flush}, {@link #poll}, a full queue,
+ * {@link #close}) follows the wake-up handshake ({@link Ring#publishToSqThread}): enter with
+ * {@code SQ_WAKEUP} only when the thread sleeps, with {@code GETEVENTS} when completions
+ * overflowed. A kernel that refuses SQPOLL (EPERM, EINVAL, ENOMEM at set-up) gets a ring
+ * without it and one logged warning, or, with {@code weft.uring.sqpollRequired}, a
+ * {@link BackendUnavailableException}.
+ *
+ * <h2>Registered buffers and files</h2>
+ * {@link #registerBuffers} pins a set of buffers once, for {@link #readFixed} and
+ * {@link #writeFixed} by index, or {@link #registerBufferSlots} makes a table of empty slots
+ * that {@link #registerBuffer} fills and replaces one at a time; {@link #unregisterBuffers}
+ * lets them go (closing does too).
+ * {@link #registerFiles} makes a sparse table that {@link #registerFile} fills; a negative
+ * descriptor from {@link CompletionPoller#fixedFile} names a slot (IOSQE_FIXED_FILE). See
+ * docs/architecture.md, "io_uring beyond sockets".
+ *
  * <p>Owner thread only (the thread that opened it: the ring is {@code SINGLE_ISSUER}),
  * except {@link #wakeup()} and {@link #isOpen()}.
  */
@@ -77,6 +98,10 @@ public final class IoUringPoller implements CompletionPoller {
 
     /** How long {@link #close} waits for cancelled operations before it gives up on them. */
     private static final long CLOSE_DRAIN_NANOS = 5_000_000_000L;
+    /** The SQPOLL fallback is logged once per process, not once per carrier. */
+    private static final AtomicBoolean SQPOLL_FALLBACK_LOGGED = new AtomicBoolean();
+    /** SQPOLL: how long a full queue waits for the SQ thread to consume before claim gives up. */
+    private static final long SQ_SPACE_WAIT_NANOS = 1_000_000_000L;
 
     // Layout of the scratch block: the enter timeout, the getevents argument, then one
     // timespec per SQE slot for TIMEOUT / LINK_TIMEOUT (the kernel copies it at submission).
@@ -92,7 +117,8 @@ public final class IoUringPoller implements CompletionPoller {
     private final MemorySegment sqes;
     private final ReadinessTable waits = new ReadinessTable();
     private final List<ProvidedBufferRing> bufferRings = new ArrayList<>();
-    private boolean buffersRegistered;
+    /** Registered buffers' [address, end) by index, for the bounds check of a fixed operation; null: none. */
+    private long[] registered;
     private boolean filesRegistered;
 
     private long inflight;
@@ -124,7 +150,7 @@ public final class IoUringPoller implements CompletionPoller {
     public static IoUringPoller open(PollerConfig config) throws IOException {
         Ring ring;
         try {
-            ring = Ring.setup(config.ringEntries(), config.ringEntries() * config.completionRatio(), config.refuseUring());
+            ring = setUpRing(config);
         } catch (ErrnoException e) {
             throw new BackendUnavailableException(Backend.IO_URING, e.getMessage(), e);
         }
@@ -160,6 +186,42 @@ public final class IoUringPoller implements CompletionPoller {
         }
     }
 
+    /**
+     * The socket ring: with SQPOLL when configured and the kernel allows it; when it does not,
+     * a ring without it and one warning, unless SQPOLL is required.
+     */
+    private static Ring setUpRing(PollerConfig config) throws ErrnoException {
+        int entries = config.ringEntries();
+        int cqEntries = entries * config.completionRatio();
+        if (!config.sqPoll() || config.refuseUring() != null) {
+            return Ring.setup(entries, cqEntries, RingFlags.socketRing(), 0, config.refuseUring());
+        }
+        try {
+            return Ring.setup(entries, cqEntries, RingFlags.sqPollRing(), config.sqPollIdleMillis(),
+                    config.refuseSqPoll());
+        } catch (ErrnoException e) {
+            String why = "the kernel refused an SQPOLL ring (" + e.getMessage() + "; " + sqPollHint(e.errno()) + ")";
+            if (config.sqPollRequired()) {
+                throw new ErrnoException("io_uring_setup(SQPOLL)", e.errno(),
+                        why + " and weft.uring.sqpollRequired=true");
+            }
+            if (SQPOLL_FALLBACK_LOGGED.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "weft.uring.sqpoll=" + config.sqPollIdleMillis() + ": " + why
+                        + "; using io_uring without SQPOLL");
+            }
+            return Ring.setup(entries, cqEntries, RingFlags.socketRing(), 0, null);
+        }
+    }
+
+    private static String sqPollHint(int errno) {
+        return switch (Errno.name(errno)) {
+            case "EPERM" -> "before Linux 5.11 SQPOLL needs CAP_SYS_ADMIN or CAP_SYS_NICE; since then only a security policy refuses it";
+            case "EINVAL" -> "this kernel has no SQPOLL with these flags";
+            case "ENOMEM" -> "not enough locked memory (ulimit -l) or memory for the SQ thread";
+            default -> "see io_uring_setup(2)";
+        };
+    }
+
     private static void requireFeature(Ring ring, int feature, String name) throws BackendUnavailableException {
         if ((ring.features & feature) == 0) {
             throw new BackendUnavailableException(Backend.IO_URING, "the kernel lacks " + name, null);
@@ -179,6 +241,11 @@ public final class IoUringPoller implements CompletionPoller {
     /** Whether the ring runs with SINGLE_ISSUER and DEFER_TASKRUN (Linux 6.1+). */
     public boolean deferredTaskRun() {
         return (ring.setupFlags & SETUP_DEFER_TASKRUN) != 0;
+    }
+
+    /** Whether the ring runs with SQPOLL (configured, and allowed by the kernel). */
+    public boolean sqPoll() {
+        return ring.sqPoll;
     }
 
     /** Submissions not yet finally completed, including the poller's own. For tests and metrics. */
@@ -312,13 +379,34 @@ public final class IoUringPoller implements CompletionPoller {
 
     private void fixedBufferOp(int opcode, int fd, MemorySegment buf, long offset, int bufferIndex, long token)
             throws IOException {
-        if (!buffersRegistered) {
-            throw new IllegalStateException("no buffers registered with this poller");
-        }
+        checkInsideRegistered(buf, bufferIndex);
         long s = userOp(opcode, fd, token);
         buffer(s, buf);
         sqes.set(JAVA_LONG, s + SQE_OFF, offset);
         sqes.set(JAVA_SHORT, s + SQE_BUF_INDEX, (short) bufferIndex);
+    }
+
+    /**
+     * A fixed operation's buffer must lie inside the registered buffer it names: the kernel
+     * would answer {@code -EFAULT}; this says which index and which bounds instead.
+     */
+    private void checkInsideRegistered(MemorySegment buf, int bufferIndex) {
+        if (registered == null) {
+            throw new IllegalStateException("no buffers registered with this poller");
+        }
+        if (bufferIndex < 0 || 2 * bufferIndex >= registered.length) {
+            throw new IllegalArgumentException("buffer index " + bufferIndex + " not registered (0 to "
+                    + (registered.length / 2 - 1) + ")");
+        }
+        long start = registered[2 * bufferIndex];
+        long end = registered[2 * bufferIndex + 1];
+        if (start == end) {
+            throw new IllegalArgumentException("buffer slot " + bufferIndex + " is empty");
+        }
+        if (buf.address() < start || buf.address() + buf.byteSize() > end) {
+            throw new IllegalArgumentException("buffer [0x" + Long.toHexString(buf.address()) + ", +"
+                    + buf.byteSize() + ") is not inside registered buffer " + bufferIndex);
+        }
     }
 
     @Override
@@ -500,6 +588,9 @@ public final class IoUringPoller implements CompletionPoller {
     private long claim(long userData) throws IOException {
         if (ring.free() < 2) {
             submitQueued();
+            if (ring.sqPoll) {
+                waitForSqThread();
+            }
             if (ring.free() < 2) {
                 throw new IOException("io_uring submission queue full: the kernel took none of "
                         + ring.unconsumed() + " queued entries; poll to reap completions first");
@@ -526,8 +617,13 @@ public final class IoUringPoller implements CompletionPoller {
     }
 
     private int submitQueued() throws ErrnoException {
-        ring.publish();
-        linkable = -1;
+        if (ring.sqPoll) {
+            // Publishing submits; the count is what this call handed over (the SQ thread consumes it in its own time).
+            int fresh = ring.unpublished();
+            enterIfNeeded(publish());
+            return fresh;
+        }
+        publish();
         int n = ring.unconsumed();
         if (n == 0) {
             return 0;
@@ -542,6 +638,53 @@ public final class IoUringPoller implements CompletionPoller {
             return 0;
         }
         throw new ErrnoException("io_uring_enter", (int) -r);
+    }
+
+    /**
+     * Publishes every claimed SQE; no LINK_TIMEOUT may join them after this. Returns the
+     * {@code io_uring_enter} flags the kernel needs to see them: without SQPOLL none beyond the
+     * enter that submits them, with SQPOLL those of {@link Ring#publishToSqThread}.
+     */
+    private int publish() {
+        linkable = -1;
+        if (ring.sqPoll) {
+            return ring.publishToSqThread();
+        }
+        ring.publish();
+        return 0;
+    }
+
+    /** SQPOLL: {@code io_uring_enter} with {@code flags} unless they are 0 (the SQ thread is awake). */
+    private void enterIfNeeded(int flags) throws ErrnoException {
+        if (flags == 0) {
+            return;
+        }
+        long r = ring.enter(0, 0, flags, MemorySegment.NULL, 0);
+        if (r < 0 && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
+            throw new ErrnoException("io_uring_enter", (int) -r);
+        }
+    }
+
+    /**
+     * SQPOLL, queue full: waits until the SQ thread has consumed enough for {@link #claim}'s
+     * two slots, waking it first if it sleeps. {@code IORING_ENTER_SQ_WAIT} blocks only while
+     * the queue is entirely full; with one slot free the woken thread is about to take
+     * everything published, so the rest of the wait is a yield loop. Gives up after
+     * {@link #SQ_SPACE_WAIT_NANOS} ({@link #claim} then reports the queue full).
+     */
+    private void waitForSqThread() throws ErrnoException {
+        long deadline = System.nanoTime() + SQ_SPACE_WAIT_NANOS;
+        while (ring.free() < 2 && System.nanoTime() < deadline) {
+            int flags = publish();
+            if (ring.free() == 0 || flags != 0) {
+                long r = ring.enter(0, 0, flags | ENTER_SQ_WAIT, MemorySegment.NULL, 0);
+                if (r < 0 && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
+                    throw new ErrnoException("io_uring_enter(SQ_WAIT)", (int) -r);
+                }
+            } else {
+                Thread.yield();
+            }
+        }
     }
 
     @Override
@@ -581,18 +724,22 @@ public final class IoUringPoller implements CompletionPoller {
         if (Faults.ENABLED && timeoutNanos != 0 && Faults.draw(FaultOp.POLL, Fault.EINTR) != null) {
             return; // an injected EINTR before the wait: poll reaps what is there and waits again
         }
-        ring.publish();
-        linkable = -1;
-        int toSubmit = ring.unconsumed();
+        // Without SQPOLL, the enter submits: toSubmit is everything unconsumed. With SQPOLL the
+        // kernel ignores toSubmit; sqFlags wakes its thread if it sleeps, flushes an overflow.
+        int sqFlags = publish();
+        int toSubmit = ring.sqPoll ? 0 : ring.unconsumed();
         long r;
         if (timeoutNanos == 0 || ring.cqReady() > 0) {
+            if (ring.sqPoll && sqFlags == 0) {
+                return; // the SQ thread is awake and nothing overflowed: no system call
+            }
             // GETEVENTS without waiting still runs deferred task work (DEFER_TASKRUN).
-            r = ring.enter(toSubmit, 0, ENTER_GETEVENTS, MemorySegment.NULL, 0);
+            r = ring.enter(toSubmit, 0, ENTER_GETEVENTS | sqFlags, MemorySegment.NULL, 0);
         } else if (timeoutNanos < 0) {
-            r = ring.enter(toSubmit, 1, ENTER_GETEVENTS, MemorySegment.NULL, 0);
+            r = ring.enter(toSubmit, 1, ENTER_GETEVENTS | sqFlags, MemorySegment.NULL, 0);
         } else {
             setTimespec(WAIT_TS, timeoutNanos);
-            r = ring.enter(toSubmit, 1, ENTER_GETEVENTS | ENTER_EXT_ARG,
+            r = ring.enter(toSubmit, 1, ENTER_GETEVENTS | ENTER_EXT_ARG | sqFlags,
                     scratch.asSlice(GETEVENTS_ARG, GETEVENTS_ARG_SIZE), GETEVENTS_ARG_SIZE);
         }
         // ETIME: timed out; EINTR: a signal (the caller loops with the time left); EAGAIN,
@@ -692,23 +839,42 @@ public final class IoUringPoller implements CompletionPoller {
     @Override
     public void registerBuffers(MemorySegment... buffers) throws IOException {
         ensureOpen();
-        if (buffersRegistered) {
-            throw new IllegalStateException("buffers are already registered with this poller");
+        if (registered != null) {
+            throw new IllegalStateException("buffers are already registered with this poller (unregisterBuffers first)");
         }
-        if (buffers.length == 0) {
-            throw new IllegalArgumentException("no buffers to register");
+        registered = RegisteredBuffers.register(ring, buffers);
+    }
+
+    @Override
+    public void registerBufferSlots(int slots) throws IOException {
+        ensureOpen();
+        if (registered != null) {
+            throw new IllegalStateException("buffers are already registered with this poller (unregisterBuffers first)");
         }
-        MemorySegment iovecs = NativeMemory.allocate(16L * buffers.length);
-        try {
-            for (int i = 0; i < buffers.length; i++) {
-                iovecs.set(JAVA_LONG, 16L * i, buffers[i].address());
-                iovecs.set(JAVA_LONG, 16L * i + 8, buffers[i].byteSize());
-            }
-            ErrnoException.check("io_uring_register(BUFFERS)", ring.register(REGISTER_BUFFERS, iovecs, buffers.length));
-            buffersRegistered = true;
-        } finally {
-            NativeMemory.free(iovecs);
+        registered = RegisteredBuffers.registerSparse(ring, slots);
+    }
+
+    @Override
+    public void registerBuffer(int slot, MemorySegment buffer) throws IOException {
+        ensureOpen();
+        if (registered == null) {
+            throw new IllegalStateException("registerBufferSlots first");
         }
+        RegisteredBuffers.update(ring, registered, slot, buffer);
+    }
+
+    /**
+     * {@inheritDoc} Fixed operations still in flight keep their pages pinned until they
+     * complete (the kernel holds a reference per request).
+     */
+    @Override
+    public void unregisterBuffers() throws IOException {
+        ensureOpen();
+        if (registered == null) {
+            throw new IllegalStateException("no buffers registered with this poller");
+        }
+        RegisteredBuffers.unregister(ring);
+        registered = null;
     }
 
     @Override
@@ -764,9 +930,9 @@ public final class IoUringPoller implements CompletionPoller {
             cancelEverything();
             long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
             while (inflight > 0 && System.nanoTime() < deadline) {
-                ring.publish();
+                int sqFlags = publish();
                 setTimespec(WAIT_TS, 100_000_000L);
-                ring.enter(ring.unconsumed(), 1, ENTER_GETEVENTS | ENTER_EXT_ARG,
+                ring.enter(ring.sqPoll ? 0 : ring.unconsumed(), 1, ENTER_GETEVENTS | ENTER_EXT_ARG | sqFlags,
                         scratch.asSlice(GETEVENTS_ARG, GETEVENTS_ARG_SIZE), GETEVENTS_ARG_SIZE);
                 reap(handler);
             }

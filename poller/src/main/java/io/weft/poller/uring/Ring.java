@@ -4,6 +4,7 @@ import static io.weft.poller.uring.Uring.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.weft.poller.internal.SqPollHandshake;
 import io.weft.poller.sys.Errno;
 import io.weft.poller.sys.ErrnoException;
 import io.weft.poller.sys.Libc;
@@ -21,11 +22,20 @@ import java.lang.invoke.VarHandle;
  * {@code SINGLE_ISSUER} the kernel rejects {@code io_uring_enter} from any other task, and
  * the local indexes {@code sqeTail} and {@code cqHead} are plain fields.
  *
+ * <h2>SQPOLL</h2>
+ * With {@code IORING_SETUP_SQPOLL} ({@link #sqPoll}) a kernel thread consumes the SQ by
+ * itself, so publishing the tail is what submits; the thread sleeps after
+ * {@code sq_thread_idle} ms without work and must then be woken by
+ * {@code io_uring_enter(IORING_ENTER_SQ_WAKEUP)}. {@link #publishToSqThread} is that
+ * handshake ({@link SqPollHandshake}). The flags each mode is set up with, and why, are in
+ * {@link RingFlags}.
+ *
  * <h2>Barriers (as liburing's queue.c has them)</h2>
  * <ul>
  *   <li>SQ tail: store-release after filling SQEs, so the kernel, which reads the tail with
  *       acquire, sees complete SQEs. (Without SQPOLL {@code io_uring_enter} orders this too;
- *       the release store costs nothing on x86 and keeps SQPOLL possible.)</li>
+ *       the release store costs nothing on x86. With SQPOLL a full fence follows it, before
+ *       the read of the SQ flags: {@link #publishToSqThread}.)</li>
  *   <li>SQ head: load-acquire, since the kernel advances it as it consumes SQEs; a slot may
  *       be refilled only after the kernel is done reading it.</li>
  *   <li>CQ tail: load-acquire, so the CQEs the kernel wrote before advancing it are
@@ -42,6 +52,8 @@ final class Ring implements AutoCloseable {
     final int setupFlags;
     final int sqEntries;
     final int cqEntries;
+    /** Set up with IORING_SETUP_SQPOLL: a kernel thread consumes the SQ. */
+    final boolean sqPoll;
     private final int sqMask;
     private final int cqMask;
     private final MemorySegment sqRing;
@@ -49,12 +61,15 @@ final class Ring implements AutoCloseable {
     private final MemorySegment sqes;
     private final long sqHeadOff;
     private final long sqTailOff;
+    private final long sqFlagsOff;
     private final long cqHeadOff;
     private final long cqTailOff;
     private final long cqesOff;
 
     /** Next SQE index to fill; runs ahead of the published kernel tail until {@link #publish}. */
     private int sqeTail;
+    /** The SQ tail last published: SQEs from here to {@code sqeTail} the kernel cannot see yet. */
+    private int published;
     /** Our copy of the CQ head; the kernel's is written only by {@link #advanceCq}. */
     private int cqHead;
 
@@ -62,6 +77,7 @@ final class Ring implements AutoCloseable {
                  MemorySegment sqes) {
         this.fd = fd;
         this.setupFlags = setupFlags;
+        this.sqPoll = (setupFlags & SETUP_SQPOLL) != 0;
         this.features = params.get(JAVA_INT, P_FEATURES);
         this.sqEntries = params.get(JAVA_INT, P_SQ_ENTRIES);
         this.cqEntries = params.get(JAVA_INT, P_CQ_ENTRIES);
@@ -70,6 +86,7 @@ final class Ring implements AutoCloseable {
         this.sqes = sqes;
         this.sqHeadOff = params.get(JAVA_INT, P_SQ_OFF + SQ_HEAD);
         this.sqTailOff = params.get(JAVA_INT, P_SQ_OFF + SQ_TAIL);
+        this.sqFlagsOff = params.get(JAVA_INT, P_SQ_OFF + SQ_FLAGS);
         this.sqMask = sqRing.get(JAVA_INT, params.get(JAVA_INT, P_SQ_OFF + SQ_RING_MASK));
         this.cqHeadOff = params.get(JAVA_INT, P_CQ_OFF + CQ_HEAD);
         this.cqTailOff = params.get(JAVA_INT, P_CQ_OFF + CQ_TAIL);
@@ -81,25 +98,25 @@ final class Ring implements AutoCloseable {
             sqRing.set(JAVA_INT, array + 4L * i, i);
         }
         this.sqeTail = (int) INT.getAcquire(sqRing, sqTailOff);
+        this.published = sqeTail;
         this.cqHead = (int) INT.getAcquire(cqRing, cqHeadOff);
     }
 
     /**
-     * Sets a ring up with the best flags the kernel accepts: SINGLE_ISSUER, DEFER_TASKRUN and
-     * COOP_TASKRUN (6.1+), then COOP_TASKRUN alone (5.19+), then none.
+     * Sets a ring up with the first of {@code attempts} (io_uring_params flags, best first,
+     * from {@link RingFlags}) that the kernel accepts: EINVAL means "not these flags", so the
+     * next is tried; any other refusal (EPERM, ENOMEM, ENOSYS) ends the search, since no other
+     * flags will help.
      *
-     * @param refuse test-only: an errno to fail set-up with, as if the kernel had, or null
+     * @param sqThreadIdleMillis with SQPOLL: how long the kernel thread spins without work
+     *                           before it sleeps; ignored otherwise
+     * @param refuse             test-only: an errno to fail set-up with, as if the kernel had, or null
      */
-    static Ring setup(int entries, int cqEntries, String refuse) throws ErrnoException {
+    static Ring setup(int entries, int cqEntries, int[] attempts, int sqThreadIdleMillis, String refuse)
+            throws ErrnoException {
         if (refuse != null) {
             throw new ErrnoException("io_uring_setup", Errno.byName(refuse), "refused by weft.test.refuseUring");
         }
-        int base = SETUP_CQSIZE | SETUP_CLAMP | SETUP_SUBMIT_ALL;
-        int[] attempts = {
-            base | SETUP_SINGLE_ISSUER | SETUP_DEFER_TASKRUN | SETUP_COOP_TASKRUN,
-            base | SETUP_COOP_TASKRUN,
-            base,
-        };
         MemorySegment params = NativeMemory.allocate(PARAMS_SIZE);
         try {
             long r = -Errno.EINVAL;
@@ -107,6 +124,9 @@ final class Ring implements AutoCloseable {
                 params.fill((byte) 0);
                 params.set(JAVA_INT, P_FLAGS, flags);
                 params.set(JAVA_INT, P_CQ_ENTRIES, cqEntries);
+                if ((flags & SETUP_SQPOLL) != 0) {
+                    params.set(JAVA_INT, P_SQ_THREAD_IDLE, sqThreadIdleMillis);
+                }
                 r = Libc.syscall(SYS_IO_URING_SETUP, entries, params.address(), 0, 0, 0, 0);
                 if (r >= 0) {
                     return map((int) r, params, flags);
@@ -198,9 +218,40 @@ final class Ring implements AutoCloseable {
         return sqes;
     }
 
-    /** Makes every claimed SQE visible to the kernel (store-release of the SQ tail). */
+    /** SQEs claimed since the last publish: the kernel cannot see them yet. */
+    int unpublished() {
+        return sqeTail - published;
+    }
+
+    /**
+     * Makes every claimed SQE visible to the kernel (store-release of the SQ tail). Without
+     * SQPOLL the kernel reads them only inside {@link #enter}; with it, use
+     * {@link #publishToSqThread}.
+     */
     void publish() {
         INT.setRelease(sqRing, sqTailOff, sqeTail);
+        published = sqeTail;
+    }
+
+    /**
+     * SQPOLL: publishes every claimed SQE and returns the {@code io_uring_enter} flags needed
+     * now, 0 when no system call is: {@code SQ_WAKEUP} if the SQ thread has gone to sleep
+     * (the store-release of the tail, a full fence, then the read of {@code NEED_WAKEUP}:
+     * {@link SqPollHandshake}), and {@code GETEVENTS} if completions overflowed the CQ (the
+     * kernel keeps them in a list and moves them into the CQ only inside an enter with
+     * {@code GETEVENTS}).
+     */
+    int publishToSqThread() {
+        int flags = SqPollHandshake.publishThenReadFlags(sqRing, sqTailOff, sqeTail, sqFlagsOff);
+        published = sqeTail;
+        int enter = 0;
+        if ((flags & SQ_NEED_WAKEUP) != 0) {
+            enter |= ENTER_SQ_WAKEUP;
+        }
+        if ((flags & SQ_CQ_OVERFLOW) != 0) {
+            enter |= ENTER_GETEVENTS;
+        }
+        return enter;
     }
 
     /**

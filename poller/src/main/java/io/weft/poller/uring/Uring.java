@@ -13,6 +13,8 @@ final class Uring {
     static final long SYS_IO_URING_REGISTER = 427;
 
     // io_uring_params.flags
+    static final int SETUP_IOPOLL = 1 << 0;
+    static final int SETUP_SQPOLL = 1 << 1;
     static final int SETUP_CQSIZE = 1 << 3;
     static final int SETUP_CLAMP = 1 << 4;
     static final int SETUP_SUBMIT_ALL = 1 << 7;
@@ -24,6 +26,9 @@ final class Uring {
     static final int FEAT_SINGLE_MMAP = 1 << 0;
     static final int FEAT_NODROP = 1 << 1;
     static final int FEAT_EXT_ARG = 1 << 8;
+
+    // io_uring_params.sq_thread_idle: milliseconds the SQPOLL thread spins before it sleeps
+    static final long P_SQ_THREAD_IDLE = 16;
 
     // struct io_uring_params: 120 bytes
     static final long PARAMS_SIZE = 120;
@@ -41,6 +46,9 @@ final class Uring {
     static final long SQ_FLAGS = 16;
     static final long SQ_DROPPED = 20;
     static final long SQ_ARRAY = 24;
+    // the SQ ring's flags word (at SQ_FLAGS), written by the kernel
+    static final int SQ_NEED_WAKEUP = 1 << 0;
+    static final int SQ_CQ_OVERFLOW = 1 << 1;
     // struct io_cqring_offsets, relative to P_CQ_OFF
     static final long CQ_HEAD = 0;
     static final long CQ_TAIL = 4;
@@ -56,6 +64,8 @@ final class Uring {
 
     // io_uring_enter flags
     static final int ENTER_GETEVENTS = 1 << 0;
+    static final int ENTER_SQ_WAKEUP = 1 << 1;
+    static final int ENTER_SQ_WAIT = 1 << 2;
     static final int ENTER_EXT_ARG = 1 << 3;
 
     // struct io_uring_sqe: 64 bytes
@@ -101,6 +111,8 @@ final class Uring {
     static final int REGISTER_FILES_UPDATE = 6;
     static final int REGISTER_PROBE = 8;
     static final int REGISTER_FILES2 = 13;
+    static final int REGISTER_BUFFERS2 = 15;
+    static final int REGISTER_BUFFERS_UPDATE = 16;
     static final int REGISTER_PBUF_RING = 22;
     static final int UNREGISTER_PBUF_RING = 23;
     static final int REGISTER_PBUF_STATUS = 26;

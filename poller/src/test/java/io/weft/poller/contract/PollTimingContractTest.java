@@ -8,6 +8,7 @@ import io.weft.poller.sys.Sockets;
 import io.weft.poller.testkit.LeakCheck;
 import io.weft.poller.testkit.Loopback;
 import io.weft.poller.testkit.Recorder.Done;
+import io.weft.poller.uring.IoUringPoller;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -64,7 +65,10 @@ class PollTimingContractTest extends PollerContract {
             }
             Done d = rec.only(5);
             assertTrue(Events.writable(d.result()), d::toString);
-            assertTrue(calls <= 2, "a ready wait took " + calls + " poll(0) calls to be delivered");
+            // With SQPOLL the kernel's thread submits the wait in its own time: poll(0) makes no
+            // system call, so delivery takes as many calls as that thread needs (within the second).
+            int allowed = poller instanceof IoUringPoller u && u.sqPoll() ? Integer.MAX_VALUE : 2;
+            assertTrue(calls <= allowed, "a ready wait took " + calls + " poll(0) calls to be delivered");
         }
     }
 

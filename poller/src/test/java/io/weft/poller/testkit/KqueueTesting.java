@@ -61,8 +61,8 @@ public final class KqueueTesting {
                         + " so the refused connect or reset never reaches the socket; a kernel kqueue keeps it");
     }
 
-    /** The default configuration on {@code backend}, with the kqueue library the tests were given. */
+    /** The system properties' configuration (SQPOLL in its surefire execution) on {@code backend}, with the kqueue library the tests were given. */
     public static PollerConfig config(Backend backend) {
-        return PollerConfig.defaults().withBackend(backend).withKqueueLibrary(library());
+        return PollerConfig.fromSystemProperties().withBackend(backend).withKqueueLibrary(library());
     }
 }

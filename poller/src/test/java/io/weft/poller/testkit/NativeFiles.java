@@ -28,6 +28,11 @@ public final class NativeFiles {
     public static final int O_CREAT = OsPlatform.current().isBsd() ? 0x200 : 0100;
     public static final int O_TRUNC = OsPlatform.current().isBsd() ? 0x400 : 01000;
     public static final int O_CLOEXEC = Sockets.O_CLOEXEC;
+    /**
+     * Linux only: O_DIRECT is 040000 in asm-generic (x86_64, riscv64) and 0200000 on arm64,
+     * which swaps it with O_DIRECTORY.
+     */
+    public static final int O_DIRECT = System.getProperty("os.arch").equals("aarch64") ? 0200000 : 040000;
 
     private static final StructLayout STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));

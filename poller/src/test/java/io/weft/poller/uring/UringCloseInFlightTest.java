@@ -34,7 +34,7 @@ class UringCloseInFlightTest extends UringTestBase {
             MemorySegment b3 = buffer(64);
             LeakCheck.Snapshot s0 = LeakCheck.Snapshot.take();
             Recorder r = new Recorder();
-            CompletionPoller p = (CompletionPoller) Pollers.open(Backend.IO_URING, PollerConfig.defaults());
+            CompletionPoller p = (CompletionPoller) Pollers.open(Backend.IO_URING, PollerConfig.fromSystemProperties());
             try {
                 BufferRing br = p.registerBufferRing(9, 8, 256);
                 p.recv(l1.server(), b1, 0, 1);

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LeakCheck.class)
 class UringCompletionQueueOverflowTest {
-    private static final PollerConfig TINY = new PollerConfig(null, 4, 1, 256, null);
+    private static final PollerConfig TINY = PollerConfig.fromSystemProperties().withRingSize(4, 1);
     private static final int WAITS = 64;
 
     @Test

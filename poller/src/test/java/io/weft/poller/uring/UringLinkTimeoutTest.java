@@ -70,7 +70,7 @@ class UringLinkTimeoutTest extends UringTestBase {
         MemorySegment buf = buffer(64);
         try (Loopback lb = afterRing(Loopback.open());
              CompletionPoller small = (CompletionPoller) Pollers.open(Backend.IO_URING,
-                     new PollerConfig(null, 2, 2, 256, null))) {
+                     PollerConfig.fromSystemProperties().withRingSize(2, 2))) {
             small.nop(1);
             small.recv(lb.server(), buf, 0, 2);
             small.linkTimeout(50 * MS, 3);
@@ -87,7 +87,7 @@ class UringLinkTimeoutTest extends UringTestBase {
         MemorySegment buf = buffer(64);
         try (Loopback lb = afterRing(Loopback.open());
              CompletionPoller tiny = (CompletionPoller) Pollers.open(Backend.IO_URING,
-                     new PollerConfig(null, 2, 1, 256, null))) {
+                     PollerConfig.fromSystemProperties().withRingSize(2, 1))) {
             tiny.recv(lb.server(), buf, 0, 2);
             tiny.linkTimeout(50 * MS, 3);
             r.pollUntil(tiny, () -> r.hasFinal(2) && r.hasFinal(3), "recv and timeout");

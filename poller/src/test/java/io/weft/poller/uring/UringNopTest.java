@@ -49,7 +49,7 @@ class UringNopTest extends UringTestBase {
     void manyMoreNopsThanTheRingHoldsEachCompleteExactlyOnce(int count, int entries, int cqRatio) throws Exception {
         Recorder r = new Recorder();
         try (CompletionPoller small = (CompletionPoller) Pollers.open(Backend.IO_URING,
-                new PollerConfig(null, entries, cqRatio, 256, null))) {
+                PollerConfig.fromSystemProperties().withRingSize(entries, cqRatio))) {
             for (int i = 0; i < count; i++) {
                 small.nop(i);
             }

@@ -11,6 +11,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import io.weft.poller.testkit.SqPollThreads;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -32,8 +34,13 @@ abstract class UringTestBase {
         ring = (CompletionPoller) Pollers.open(Backend.IO_URING, config());
     }
 
+    /**
+     * The system properties' configuration: the defaults, or with SQPOLL in the surefire
+     * execution that sets {@code weft.uring.sqpoll} (poller/pom.xml), so every ring test also
+     * runs on an SQPOLL ring.
+     */
     PollerConfig config() {
-        return PollerConfig.defaults();
+        return PollerConfig.fromSystemProperties();
     }
 
     @AfterEach
@@ -52,6 +59,16 @@ abstract class UringTestBase {
             }
             afterRing.clear();
         }
+    }
+
+    /**
+     * No SQPOLL kernel thread outlives its ring: after every ring of the class is closed, none
+     * is left (the kernel ends them asynchronously, so this waits a little).
+     */
+    @AfterAll
+    static void noSqPollThreadLeft() throws InterruptedException {
+        int left = SqPollThreads.awaitNone(5_000);
+        org.junit.jupiter.api.Assertions.assertEquals(0, left, "SQPOLL threads left after every ring was closed");
     }
 
     /** Zeroed native memory that lives until after the ring is closed. */
