@@ -17,15 +17,16 @@ import java.util.Map;
  * JDK's virtual threads inside it.
  */
 final class EchoChart {
-    private static final Map<Impl, Color> COLORS = Map.of(
-            Impl.WEFT_COMPLETION, new Color(0xd1495b),
-            Impl.WEFT_SEND_FIRST, new Color(0xa4243b),
-            Impl.WEFT_READINESS, new Color(0xe8857f),
-            Impl.WEFT_EPOLL, new Color(0xedae49),
-            Impl.JDK_VIRTUAL, new Color(0x00798c),
-            Impl.PLATFORM, new Color(0x9e9e9e),
-            Impl.NETTY_EPOLL, new Color(0x30638e),
-            Impl.NETTY_IO_URING, new Color(0x6b8fb8));
+    private static final Map<Impl, Color> COLORS = Map.ofEntries(
+            Map.entry(Impl.WEFT_COMPLETION, new Color(0xd1495b)),
+            Map.entry(Impl.WEFT_SQPOLL, new Color(0x7a1f2b)),
+            Map.entry(Impl.WEFT_SEND_FIRST, new Color(0xa4243b)),
+            Map.entry(Impl.WEFT_READINESS, new Color(0xe8857f)),
+            Map.entry(Impl.WEFT_EPOLL, new Color(0xedae49)),
+            Map.entry(Impl.JDK_VIRTUAL, new Color(0x00798c)),
+            Map.entry(Impl.PLATFORM, new Color(0x9e9e9e)),
+            Map.entry(Impl.NETTY_EPOLL, new Color(0x30638e)),
+            Map.entry(Impl.NETTY_IO_URING, new Color(0x6b8fb8)));
 
     private EchoChart() {}
 

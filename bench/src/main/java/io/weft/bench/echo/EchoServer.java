@@ -59,7 +59,7 @@ public final class EchoServer {
 
     static EchoService start(Impl impl, int port, int backlog, int size) throws IOException, InterruptedException {
         return switch (impl) {
-            case WEFT_COMPLETION, WEFT_SEND_FIRST, WEFT_READINESS, WEFT_EPOLL -> WeftEchoServer.start(port, backlog, size);
+            case WEFT_COMPLETION, WEFT_SQPOLL, WEFT_SEND_FIRST, WEFT_READINESS, WEFT_EPOLL -> WeftEchoServer.start(port, backlog, size);
             case JDK_VIRTUAL -> JdkEchoServers.virtualThreads(port, backlog, size);
             case PLATFORM -> JdkEchoServers.platformThreads(port, backlog, size);
             case NETTY_EPOLL -> NettyEchoServer.start(false, port, backlog);

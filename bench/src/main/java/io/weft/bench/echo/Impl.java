@@ -10,6 +10,10 @@ import java.util.Map;
  */
 enum Impl {
     WEFT_COMPLETION("weft-completion", "Weft io_uring completion", Map.of("weft.backend", "io_uring", "weft.net.mode", "completion")),
+    // SQPOLL: a kernel thread per carrier's ring takes the submissions (docs/architecture.md#sqpoll).
+    // Required, so a refused SQPOLL fails the run instead of quietly measuring a plain ring.
+    WEFT_SQPOLL("weft-sqpoll", "Weft io_uring completion, SQPOLL", Map.of("weft.backend", "io_uring",
+            "weft.net.mode", "completion", "weft.uring.sqpoll", "50", "weft.uring.sqpollRequired", "true")),
     WEFT_SEND_FIRST("weft-send-first", "Weft io_uring completion, send first",
             Map.of("weft.backend", "io_uring", "weft.net.mode", "completion", "weft.net.sendFirst", "true")),
     WEFT_READINESS("weft-readiness", "Weft io_uring readiness", Map.of("weft.backend", "io_uring", "weft.net.mode", "readiness")),

@@ -25,8 +25,11 @@ final class WeftEchoServer {
             // On epoll Weft's sockets wait for readiness whatever weft.net.mode says.
             String mode = backend == Backend.IO_URING ? NetMode.current().name().toLowerCase(Locale.ROOT)
                     + (NetMode.current() == NetMode.COMPLETION && NetMode.sendFirst() ? " (send first)" : "") : "readiness";
+            // Required SQPOLL (the echo bench's weft-sqpoll) fails the start if refused, so configured means in use.
+            String sqPoll = backend == Backend.IO_URING && weft.config().poller().sqPoll()
+                    ? " (SQPOLL, " + weft.config().poller().sqPollIdleMillis() + " ms idle)" : "";
             String description = "Weft virtual threads on " + weft.config().carriers() + " " + backend.configName()
-                    + " carriers, " + mode + "-mode sockets";
+                    + sqPoll + " carriers, " + mode + "-mode sockets";
             return new BlockingEchoServer(listener, weft::startVirtualThread, bufferSize, description, weft::close).start();
         } catch (IOException | RuntimeException e) {
             weft.close();
