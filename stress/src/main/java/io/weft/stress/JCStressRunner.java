@@ -32,7 +32,7 @@ import org.openjdk.jcstress.vm.CompileMode;
  * </pre>
  *
  * <ul>
- *   <li>{@code quick}: the pass that {@code mvn verify} runs; about three minutes on two cores.</li>
+ *   <li>{@code quick}: the pass that {@code mvn verify} runs; about four minutes on two cores.</li>
  *   <li>{@code full} (the default): jcstress's own default mode, every VM configuration and
  *       compilation mode. Add {@code -m tough} or {@code -m stress} for longer runs.</li>
  *   <li>{@code selfcheck}: runs the deliberately broken protocols of
@@ -61,10 +61,10 @@ public final class JCStressRunner {
 
     /**
      * All of weft's tests except the deliberately broken ones: {@code io.weft.stress.<module>},
-     * and {@code io.weft.scheduler} / {@code io.weft.net} for the tests of those modules' package-private
-     * protocols.
+     * and {@code io.weft.scheduler} / {@code io.weft.net} / {@code io.weft.pooler} for the tests of
+     * those modules' package-private protocols.
      */
-    private static final String SUITE = "^io\\.weft\\.(stress\\.(?!selfcheck\\.)|scheduler\\.|net\\.|files\\.)";
+    private static final String SUITE = "^io\\.weft\\.(stress\\.(?!selfcheck\\.)|scheduler\\.|net\\.|files\\.|pooler\\.)";
     private static final String SELFCHECK = "^io\\.weft\\.stress\\.selfcheck\\.";
 
     /** jcstress options that take a value (required, or optional when one follows). */
@@ -95,7 +95,7 @@ public final class JCStressRunner {
             case "quick", "selfcheck" -> {
                 // jcstress "quick" (200 ms iterations), without split per-actor compilation: one
                 // fork in each of the interpreter, C1, C2 and C2-with-stress VMs per test. So that
-                // the suite's 20 tests stay near three minutes on two cores: 3 iterations per fork
+                // the suite's 26 tests stay near four minutes on two cores: 3 iterations per fork
                 // instead of quick's 5, and no heap pre-touch (-XX:+AlwaysPreTouch of the forks'
                 // 256 MB heap costs ~0.4 s per fork on this VM and does not change what a test
                 // can observe).

@@ -43,6 +43,9 @@ public final class AdminConsole {
      * {@code admin_users} gets FATAL 42501. Runs on the client's thread.
      */
     public void serve(ClientStats client, PgReader in, PgWriter out, ConsoleEnd end) throws IOException {
+        // Busy from here: a refusal is a reply too, and a shutdown's FATAL (written by another
+        // thread) must not interleave with it. The session stays busy after it and ends by itself.
+        if (!end.startCommand()) return;
         if (!view.config().adminUsers().contains(client.user)) {
             stats.failure(INSUFFICIENT_PRIVILEGE, null);
             LOG.log(Level.INFO, "user " + client.user + " refused on the admin console: not in admin_users");
@@ -51,7 +54,6 @@ public final class AdminConsole {
             out.flush();
             return;
         }
-        if (!end.startCommand()) return;
         greet(client, out);
         if (end.finishCommand()) {
             terminate(out);
