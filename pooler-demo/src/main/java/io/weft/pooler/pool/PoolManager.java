@@ -126,8 +126,10 @@ public final class PoolManager implements AutoCloseable {
             ServerPool p = e.getValue();
             Optional<DatabaseRule> rule = fresh.rule(p.database, p.user);
             if (rule.isEmpty()) {
-                pools.remove(e.getKey(), p);
+                // Into retired before out of pools: PAUSE and the shutdown, which look at both,
+                // must never miss it (counting it twice for a moment only makes PAUSE wait).
                 retired.add(p);
+                pools.remove(e.getKey(), p);
                 p.retire();
                 changes.add("pool " + p.user + "/" + p.database + " removed: its clients keep their connections,"
                         + " which close when released");
@@ -225,7 +227,16 @@ public final class PoolManager implements AutoCloseable {
                 p.evictIdle(cfg.idleTimeoutMillis());
                 if (p.rule().minSize() > 0) p.fill(p.rule().minSize());
             }
-            retired.removeIf(p -> p.inUse() == 0);
+            // A retired pool stays known (to PAUSE, the shutdown, close) until its last client has
+            // gone, not merely until its connections are idle: a client of the transaction
+            // pipeline takes a connection from it again for its next transaction. Closing it then
+            // makes a client that looked it up just before the reload fail instead of using an
+            // orphan pool nobody would wake at shutdown.
+            retired.removeIf(p -> {
+                if (p.inUse() > 0 || p.counters().clientCount() > 0) return false;
+                p.close();
+                return true;
+            });
             long period = cfg.healthCheckPeriodMillis();
             if (period > 0 && System.nanoTime() - lastCheck >= period * 1_000_000L && !closed) {
                 lastCheck = System.nanoTime();

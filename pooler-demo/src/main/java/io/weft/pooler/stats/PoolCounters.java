@@ -113,6 +113,16 @@ public final class PoolCounters {
                 connectFailures.sum(), protocolViolations.sum());
     }
 
+    /** How many clients are connected now. */
+    public int clientCount() {
+        lock.lock();
+        try {
+            return clients.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The clients connected now. */
     public List<ClientStats> clients() {
         lock.lock();

@@ -1,6 +1,7 @@
 package io.weft.pooler.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -145,6 +146,28 @@ class ReloadTest {
             PoolerFiles.await(() -> pooler.pools().inUse() == 0, Duration.ofSeconds(10), "the retired pool to empty");
             PoolerFiles.await(() -> serverConnections() == 0, Duration.ofSeconds(10),
                     "the retired pool's connection to be closed");
+        }
+    }
+
+    @Test
+    void pauseStillSeesARetiredPoolWhoseClientStartsATransactionLater() throws Exception {
+        PoolerFiles files = new PoolerFiles("transaction").server("primary", pg.port());
+        files.databases = PoolerFixture.DATABASE + " " + PoolerFixture.USER + " 2\n";
+        try (PoolerServer pooler = files.start(); RawClient in = login(pooler)) {
+            assertEquals("1", in.query("select 1").get(0).get(0));
+            files.databases = PoolerFixture.DATABASE + " " + PoolerFixture.MD5_USER + " 2\n";
+            files.write();
+            pooler.reload();
+            // between transactions the retired pool has no connection in use; the pool
+            // maintenance (once a second) must not forget it while its client is still there
+            Thread.sleep(2500);
+            in.query("begin");
+            in.query("select 1"); // a connection of the retired pool in use again
+            assertFalse(pooler.pause(Duration.ofMillis(500)), "PAUSE must see the transaction in the retired pool");
+            pooler.resume();
+            in.query("commit");
+            assertTrue(pooler.pause(Duration.ofSeconds(5)), "once the transaction is over, PAUSE is done");
+            pooler.resume();
         }
     }
 
