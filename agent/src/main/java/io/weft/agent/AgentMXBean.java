@@ -20,6 +20,12 @@ public interface AgentMXBean {
     /** Virtual threads created through the public APIs and placed on Weft (scheduler=weft). */
     long getThreadsRouted();
 
+    /** FileChannel reads of Weft virtual threads made on the carriers' rings (files=weft). */
+    long getFileRingReads();
+
+    /** FileChannel writes of Weft virtual threads made on the carriers' rings (files=weft). */
+    long getFileRingWrites();
+
     /** The options in force, as given. */
     String getOptions();
 
