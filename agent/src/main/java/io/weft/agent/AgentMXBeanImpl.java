@@ -48,6 +48,11 @@ final class AgentMXBeanImpl implements AgentMXBean {
     }
 
     @Override
+    public long getFilePinnedFallbacks() {
+        return AgentCounters.FILE_PINNED.sum();
+    }
+
+    @Override
     public String getOptions() {
         return options;
     }

@@ -53,6 +53,10 @@ final class FileDispatch {
         if (!enabled || !RingOperation.supports(opcode)) {
             return NOT_HANDLED; // a platform thread, a JDK virtual thread, an epoll carrier: the JDK's call
         }
+        if (PinnedCheck.pinned()) {
+            AgentCounters.FILE_PINNED.increment();
+            return NOT_HANDLED; // cannot unmount: parking would park the carrier that must reap the completion
+        }
         boolean interrupted = Thread.interrupted(); // cleared, or every park would return at once
         try {
             for (;;) {

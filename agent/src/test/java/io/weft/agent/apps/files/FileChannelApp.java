@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code fifo-read}: a read of a FIFO that blocks until another thread writes, while a
  *       second virtual thread ticks; prints whether it ticked while the read was blocked (with
  *       one carrier: whether the read pinned it) as {@code ticked-while-blocked};</li>
+ *   <li>{@code class-initializer}: a FileChannel read inside a static initializer, where a
+ *       virtual thread cannot unmount (with files=weft it must take the JDK's call, not park);</li>
  *   <li>{@code fifo-interrupt} / {@code fifo-close}: a thread blocked reading a FIFO is
  *       interrupted / its channel closed by another thread; data then arrives; the exception the
  *       reader got, its interrupt status and whether the channel is closed.</li>
@@ -40,6 +42,8 @@ public final class FileChannelApp {
         Path dir = Files.createTempDirectory("weft-agent-files-");
         try {
             System.out.println("outcome bytes=" + onVirtualThread(() -> bytes(dir.resolve("data"))));
+            dataFile = dir.resolve("data");
+            System.out.println("outcome class-initializer=" + onVirtualThread(() -> "read " + ReadInInitializer.LENGTH));
             Path fifo = mkfifo(dir.resolve("fifo"));
             System.out.println("outcome fifo-read=" + fifoRead(fifo));
             System.out.println("ticked-while-blocked " + ticked);
@@ -110,6 +114,23 @@ public final class FileChannelApp {
     }
 
     private static volatile boolean ticked;
+    private static volatile Path dataFile;
+
+    /** Reads the data file in its static initializer: a pinned virtual thread's file read. */
+    private static final class ReadInInitializer {
+        static final long LENGTH;
+
+        static {
+            try (FileChannel ch = FileChannel.open(dataFile, StandardOpenOption.READ)) {
+                ByteBuffer b = ByteBuffer.allocate(65536);
+                long total = 0;
+                for (int n; (n = ch.read(b.clear())) > 0; ) total += n;
+                LENGTH = total;
+            } catch (IOException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
 
     /**
      * A virtual thread reads the FIFO (opened read-write, so the open itself does not block)
