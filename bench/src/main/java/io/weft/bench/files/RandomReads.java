@@ -24,7 +24,7 @@ final class RandomReads {
     private static final int WARMUP = 0;
     private static final int MEASURE = 1;
     private static final int STOP = 2;
-    /** How long the readers may take to notice the end and return (a read in flight finishes first). */
+    /** How long the readers may take to start, and to notice the end and return (a read in flight finishes first). */
     private static final long JOIN_SECONDS = 60;
 
     private final FileChannel channel;
@@ -74,7 +74,11 @@ final class RandomReads {
                 threads.add(t);
                 t.start();
             }
-            started.await();
+            if (!started.await(JOIN_SECONDS, TimeUnit.SECONDS)) {
+                // Readers that keep their carriers (a read that never parks) can starve the rest.
+                throw new IllegalStateException("only " + (count - started.getCount()) + " of " + count
+                        + " readers had started after " + JOIN_SECONDS + " s");
+            }
             sleep(warmupSeconds);
             double cpu0 = ProcStat.cpuSeconds(pid);
             long t0 = System.nanoTime();
