@@ -15,5 +15,13 @@ final class AgentCounters {
     /** Virtual threads made through the public APIs that were put on Weft's carriers. */
     static final LongAdder THREADS_ROUTED = new LongAdder();
 
+    /** FileChannel reads of Weft virtual threads made as io_uring operations (files=weft). */
+    static final LongAdder FILE_READS = new LongAdder();
+    /** FileChannel writes of Weft virtual threads made as io_uring operations (files=weft). */
+    static final LongAdder FILE_WRITES = new LongAdder();
+
+    /** FileChannel calls of Weft virtual threads left to the JDK because the thread was pinned (files=weft). */
+    static final LongAdder FILE_PINNED = new LongAdder();
+
     private AgentCounters() {}
 }

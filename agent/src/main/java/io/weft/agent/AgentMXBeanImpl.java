@@ -38,6 +38,21 @@ final class AgentMXBeanImpl implements AgentMXBean {
     }
 
     @Override
+    public long getFileRingReads() {
+        return AgentCounters.FILE_READS.sum();
+    }
+
+    @Override
+    public long getFileRingWrites() {
+        return AgentCounters.FILE_WRITES.sum();
+    }
+
+    @Override
+    public long getFilePinnedFallbacks() {
+        return AgentCounters.FILE_PINNED.sum();
+    }
+
+    @Override
     public String getOptions() {
         return options;
     }

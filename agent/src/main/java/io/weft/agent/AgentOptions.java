@@ -8,7 +8,7 @@ import java.util.Properties;
 /**
  * The agent's options: {@code -javaagent:weft-agent.jar=backend=io_uring,carriers=4,scheduler=weft,log=info}.
  * Each may also be given as a system property (the agent argument wins): {@code weft.backend},
- * {@code weft.carriers}, {@code weft.agent.scheduler}, {@code weft.agent.log}.
+ * {@code weft.carriers}, {@code weft.agent.scheduler}, {@code weft.agent.files}, {@code weft.agent.log}.
  *
  * @param backend   {@code auto}, {@code io_uring}, {@code epoll} or {@code kqueue}
  * @param carriers  carrier threads; 0 for one per available processor
@@ -17,15 +17,19 @@ import java.util.Properties;
  *                  ...) run on Weft's carriers ({@code scheduler=weft}, the default) or on the
  *                  JDK's ({@code scheduler=jdk}: then only threads the application starts on a
  *                  {@code WeftScheduler} itself go through Weft)
+ * @param weftFiles whether {@code FileChannel} reads and writes of Weft virtual threads on
+ *                  io_uring carriers become io_uring operations ({@code files=weft}) or stay the
+ *                  JDK's blocking calls ({@code files=jdk}, the default); see {@link FileDispatch}
  * @param log       {@code quiet} (errors only), {@code info} (one line at start, the default) or
  *                  {@code debug}
  */
-record AgentOptions(String backend, int carriers, boolean weftScheduler, String log) {
+record AgentOptions(String backend, int carriers, boolean weftScheduler, boolean weftFiles, String log) {
     static AgentOptions parse(String agentArgs, Properties props) {
         Map<String, String> given = new LinkedHashMap<>();
         given.put("backend", props.getProperty("weft.backend", "auto"));
         given.put("carriers", props.getProperty("weft.carriers", "0"));
         given.put("scheduler", props.getProperty("weft.agent.scheduler", "weft"));
+        given.put("files", props.getProperty("weft.agent.files", "jdk"));
         given.put("log", props.getProperty("weft.agent.log", "info"));
         if (agentArgs != null && !agentArgs.isBlank()) {
             for (String part : agentArgs.split(",")) {
@@ -36,7 +40,7 @@ record AgentOptions(String backend, int carriers, boolean weftScheduler, String 
                 String name = part.substring(0, eq).trim().toLowerCase(Locale.ROOT);
                 if (!given.containsKey(name)) {
                     throw new IllegalArgumentException("unknown option '" + name
-                            + "' (known: backend, carriers, scheduler, log)");
+                            + "' (known: backend, carriers, scheduler, files, log)");
                 }
                 given.put(name, part.substring(eq + 1).trim());
             }
@@ -58,11 +62,15 @@ record AgentOptions(String backend, int carriers, boolean weftScheduler, String 
         if (!scheduler.equals("weft") && !scheduler.equals("jdk")) {
             throw new IllegalArgumentException("scheduler=" + scheduler + ": must be weft or jdk");
         }
+        String files = given.get("files").toLowerCase(Locale.ROOT);
+        if (!files.equals("weft") && !files.equals("jdk")) {
+            throw new IllegalArgumentException("files=" + files + ": must be weft or jdk");
+        }
         String log = given.get("log").toLowerCase(Locale.ROOT);
         if (!log.matches("quiet|info|debug")) {
             throw new IllegalArgumentException("log=" + log + ": must be quiet, info or debug");
         }
-        return new AgentOptions(backend, carriers, scheduler.equals("weft"), log);
+        return new AgentOptions(backend, carriers, scheduler.equals("weft"), files.equals("weft"), log);
     }
 
     boolean verbose() {
@@ -72,6 +80,6 @@ record AgentOptions(String backend, int carriers, boolean weftScheduler, String 
     @Override
     public String toString() {
         return "backend=" + backend + ",carriers=" + carriers + ",scheduler=" + (weftScheduler ? "weft" : "jdk")
-                + ",log=" + log;
+                + ",files=" + (weftFiles ? "weft" : "jdk") + ",log=" + log;
     }
 }

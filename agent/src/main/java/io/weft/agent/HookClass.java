@@ -18,12 +18,14 @@ import java.lang.reflect.AccessFlag;
  *
  * <pre>
  * public final class WeftHook {
- *     public static volatile MethodHandle POLL, POLL_SELECTOR, STOP_POLL, DEFAULT_SCHEDULER, SCHEDULE;
+ *     public static volatile MethodHandle POLL, POLL_SELECTOR, STOP_POLL, DEFAULT_SCHEDULER, SCHEDULE, FILE_IO;
  *     public static boolean poll(int fd, int event, long nanos, BooleanSupplier isOpen)   // false: not handled
  *     public static boolean pollSelector(int fd, long nanos)
  *     public static void stopPoll(int fd, int event)
  *     public static Executor defaultScheduler()                                            // null: the JDK's
  *     public static Future schedule(Executor scheduler, Runnable task, long delay, TimeUnit unit)  // null: the JDK's
+ *     public static int fileIo(FileDescriptor fd, long address, int len, long position, boolean write)
+ *         // Integer.MIN_VALUE: the JDK's; the handle gets IOUtil.fdVal(fd), the descriptor's number
  * }
  * </pre>
  * Generated rather than compiled because javac will not compile a class into a package of
@@ -39,6 +41,8 @@ final class HookClass {
     static final ClassDesc FUTURE = ClassDesc.of("java.util.concurrent.Future");
     static final ClassDesc TIME_UNIT = ClassDesc.of("java.util.concurrent.TimeUnit");
     static final ClassDesc RUNNABLE = ClassDesc.of("java.lang.Runnable");
+    static final ClassDesc FILE_DESCRIPTOR = ClassDesc.of("java.io.FileDescriptor");
+    static final ClassDesc IO_UTIL = ClassDesc.of("sun.nio.ch.IOUtil");
 
     static final MethodTypeDesc POLL_TYPE = MethodTypeDesc.of(ConstantDescs.CD_boolean, ConstantDescs.CD_int,
             ConstantDescs.CD_int, ConstantDescs.CD_long, BOOLEAN_SUPPLIER);
@@ -49,13 +53,24 @@ final class HookClass {
     static final MethodTypeDesc DEFAULT_SCHEDULER_TYPE = MethodTypeDesc.of(EXECUTOR);
     static final MethodTypeDesc SCHEDULE_TYPE = MethodTypeDesc.of(FUTURE, EXECUTOR, RUNNABLE, ConstantDescs.CD_long,
             TIME_UNIT);
+    /** {@code fileIo(FileDescriptor, long address, int len, long position, boolean write)}: what the JDK calls. */
+    static final MethodTypeDesc FILE_IO_TYPE = MethodTypeDesc.of(ConstantDescs.CD_int, FILE_DESCRIPTOR,
+            ConstantDescs.CD_long, ConstantDescs.CD_int, ConstantDescs.CD_long, ConstantDescs.CD_boolean);
+    /** The handle's: the descriptor as its number. */
+    static final MethodTypeDesc FILE_IO_HANDLE_TYPE = MethodTypeDesc.of(ConstantDescs.CD_int, ConstantDescs.CD_int,
+            ConstantDescs.CD_long, ConstantDescs.CD_int, ConstantDescs.CD_long, ConstantDescs.CD_boolean);
+    /** What {@code fileIo} answers for a call it leaves to the JDK. */
+    static final int FILE_IO_NOT_HANDLED = Integer.MIN_VALUE;
+
+    /** Every handle field, each set by the agent to a {@link Bridge} method (and cleared if it backs out). */
+    static final String[] FIELDS = {"POLL", "POLL_SELECTOR", "STOP_POLL", "DEFAULT_SCHEDULER", "SCHEDULE", "FILE_IO"};
 
     private HookClass() {}
 
     static byte[] bytes() {
         return ClassFile.of().build(DESC, cb -> {
             cb.withFlags(AccessFlag.PUBLIC, AccessFlag.FINAL, AccessFlag.SUPER);
-            for (String field : new String[] {"POLL", "POLL_SELECTOR", "STOP_POLL", "DEFAULT_SCHEDULER", "SCHEDULE"}) {
+            for (String field : FIELDS) {
                 cb.withField(field, METHOD_HANDLE, f -> f.withFlags(AccessFlag.PUBLIC, AccessFlag.STATIC,
                         AccessFlag.VOLATILE));
             }
@@ -81,6 +96,13 @@ final class HookClass {
                 forward(b, "SCHEDULE", SCHEDULE_TYPE, () -> b.aconst_null().areturn(), () -> {
                     b.aload(0).aload(1).lload(2).aload(4);
                 }, () -> b.areturn());
+            });
+            // The descriptor's number is read here, in java.base, where IOUtil.fdVal is at hand.
+            cb.withMethodBody("fileIo", FILE_IO_TYPE, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC, b -> {
+                forward(b, "FILE_IO", FILE_IO_HANDLE_TYPE, () -> b.ldc(FILE_IO_NOT_HANDLED).ireturn(), () -> {
+                    b.aload(0).invokestatic(IO_UTIL, "fdVal", MethodTypeDesc.of(ConstantDescs.CD_int, FILE_DESCRIPTOR))
+                            .lload(1).iload(3).lload(4).iload(6);
+                }, () -> b.ireturn());
             });
         });
     }

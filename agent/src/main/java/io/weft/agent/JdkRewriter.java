@@ -28,12 +28,16 @@ import java.util.Map;
  *   <li>{@code java.lang.VirtualThread.schedule(Runnable, long, TimeUnit)} (scheduler=weft):
  *       {@code Future f = WeftHook.schedule(this.scheduler, task, delay, unit); if (f != null) return f;}
  *       so that the timed parks of Weft's virtual threads use the carriers' timers</li>
+ *   <li>{@code sun.nio.ch.UnixFileDispatcherImpl.read/pread/write/pwrite(FileDescriptor fd, long address, int len[, long position])}
+ *       (files=weft): {@code int n = WeftHook.fileIo(fd, address, len, position or -1, write);
+ *       if (n != Integer.MIN_VALUE) return n;} ({@link FileDispatch})</li>
  * </ul>
  */
 final class JdkRewriter {
     static final String POLLER = "sun/nio/ch/Poller";
     static final String THREAD_BUILDERS = "java/lang/ThreadBuilders";
     static final String VIRTUAL_THREAD = "java/lang/VirtualThread";
+    static final String FILE_DISPATCHER = "sun/nio/ch/UnixFileDispatcherImpl";
 
     private static final ClassDesc VIRTUAL_THREAD_DESC = ClassDesc.of("java.lang.VirtualThread");
 
@@ -45,6 +49,7 @@ final class JdkRewriter {
             case POLLER -> rewritePoller(classfile);
             case THREAD_BUILDERS -> rewriteThreadBuilders(classfile);
             case VIRTUAL_THREAD -> rewriteVirtualThread(classfile);
+            case FILE_DISPATCHER -> rewriteFileDispatcher(classfile);
             default -> null;
         };
     }
@@ -89,6 +94,33 @@ final class JdkRewriter {
                             .dup().ifnull(jdk).areturn()
                             .labelBinding(jdk).pop();
                 }));
+    }
+
+    /**
+     * The four single-buffer transfers FileChannelImpl makes through IOUtil (slot 0 is
+     * {@code this}, 1 the FileDescriptor, 2-3 the address, 4 the length, 5-6 the position).
+     * Scatter/gather ({@code readv}/{@code writev}) stays the JDK's.
+     */
+    static byte[] rewriteFileDispatcher(byte[] classfile) {
+        return rewrite(classfile, Map.of(
+                "read(Ljava/io/FileDescriptor;JI)I", b -> fileIo(b, false, false),
+                "pread(Ljava/io/FileDescriptor;JIJ)I", b -> fileIo(b, true, false),
+                "write(Ljava/io/FileDescriptor;JI)I", b -> fileIo(b, false, true),
+                "pwrite(Ljava/io/FileDescriptor;JIJ)I", b -> fileIo(b, true, true)));
+    }
+
+    private static void fileIo(CodeBuilder b, boolean positional, boolean write) {
+        var jdk = b.newLabel();
+        b.aload(1).lload(2).iload(4);
+        if (positional) {
+            b.lload(5);
+        } else {
+            b.ldc(-1L);
+        }
+        b.loadConstant(write ? 1 : 0)
+                .invokestatic(HookClass.DESC, "fileIo", HookClass.FILE_IO_TYPE)
+                .dup().ldc(HookClass.FILE_IO_NOT_HANDLED).if_icmpeq(jdk).ireturn()
+                .labelBinding(jdk).pop();
     }
 
     /**

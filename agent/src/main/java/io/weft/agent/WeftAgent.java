@@ -86,16 +86,25 @@ public final class WeftAgent {
                 throw new IllegalStateException("sun.nio.ch.Poller could not be rewritten"
                         + (why == null ? "" : ": " + why));
             }
+            if (options.weftFiles() && !transformer.rewritten.contains(JdkRewriter.FILE_DISPATCHER)) {
+                weft.close();
+                Throwable why = transformer.firstFailure;
+                throw new IllegalStateException("sun.nio.ch.UnixFileDispatcherImpl could not be rewritten (files=weft)"
+                        + (why == null ? "" : ": " + why));
+            }
             setHandles(hook);
             Bridge.install(weft, options.weftScheduler());
+            FileDispatch.enable(options.weftFiles());
             scheduler = weft;
             registerMBean(weft, options);
             if (options.verbose()) {
                 say("on: " + weft.pollerBackend().configName() + ", " + weft.config().carriers() + " carriers, scheduler="
-                        + (options.weftScheduler() ? "weft" : "jdk") + rewrittenNote(transformer, options));
+                        + (options.weftScheduler() ? "weft" : "jdk") + (options.weftFiles() ? ", files=weft" : "")
+                        + rewrittenNote(transformer, options));
             }
         } catch (Throwable t) {
             Bridge.uninstall();
+            FileDispatch.enable(false);
             if (hook != null) {
                 clearHandles(hook);
             }
@@ -159,6 +168,9 @@ public final class WeftAgent {
             wanted.add(JdkRewriter.THREAD_BUILDERS);
             wanted.add(JdkRewriter.VIRTUAL_THREAD);
         }
+        if (options.weftFiles()) {
+            wanted.add(JdkRewriter.FILE_DISPATCHER);
+        }
         HookTransformer transformer = new HookTransformer(wanted);
         inst.addTransformer(transformer, true);
         List<Class<?>> loaded = new ArrayList<>();
@@ -194,10 +206,12 @@ public final class WeftAgent {
                 MethodType.methodType(Executor.class)));
         hook.getField("SCHEDULE").set(null, lookup.findStatic(Bridge.class, "schedule",
                 MethodType.methodType(Future.class, Executor.class, Runnable.class, long.class, TimeUnit.class)));
+        hook.getField("FILE_IO").set(null, lookup.findStatic(FileDispatch.class, "transfer",
+                MethodType.methodType(int.class, int.class, long.class, int.class, long.class, boolean.class)));
     }
 
     private static void clearHandles(Class<?> hook) {
-        for (String f : new String[] {"POLL", "POLL_SELECTOR", "STOP_POLL", "DEFAULT_SCHEDULER", "SCHEDULE"}) {
+        for (String f : HookClass.FIELDS) {
             try {
                 hook.getField(f).set(null, (MethodHandle) null);
             } catch (ReflectiveOperationException | RuntimeException ignored) {

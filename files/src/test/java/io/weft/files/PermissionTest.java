@@ -74,11 +74,16 @@ class PermissionTest {
         assertTrue(out.contains("weft-stat\tREAD@" + closed.resolve("inside") + "\tjava.nio.file.AccessDeniedException"), out);
     }
 
-    /** The class path entries nobody can read: the modules' compiled classes. */
+    /**
+     * The class path entries nobody can read: the modules' compiled classes, as directories
+     * ({@code mvn test}) or, in a reactor build past the package phase ({@code mvn verify -am}),
+     * as the modules' jars; not the local repository under the (root-only) home directory.
+     */
     private static String readableClassPath() {
         List<String> keep = new ArrayList<>();
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (Files.isDirectory(Path.of(e)) && !e.startsWith(System.getProperty("user.home"))) keep.add(e);
+            boolean compiled = Files.isDirectory(Path.of(e)) || e.endsWith(".jar");
+            if (compiled && !e.startsWith(System.getProperty("user.home"))) keep.add(e);
         }
         return String.join(File.pathSeparator, keep);
     }

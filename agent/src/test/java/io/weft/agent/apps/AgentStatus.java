@@ -13,7 +13,8 @@ import javax.management.ObjectName;
  * applications' class path). Printed as {@code counter Name=value} lines for the tests.
  */
 public final class AgentStatus {
-    public static final String[] COUNTERS = {"WeftWaits", "WeftSelectorWaits", "JdkFallbacks", "StopPolls", "ThreadsRouted"};
+    public static final String[] COUNTERS = {"WeftWaits", "WeftSelectorWaits", "JdkFallbacks", "StopPolls", "ThreadsRouted",
+        "FileRingReads", "FileRingWrites", "FilePinnedFallbacks"};
 
     private AgentStatus() {}
 

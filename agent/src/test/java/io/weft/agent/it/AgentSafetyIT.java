@@ -103,7 +103,7 @@ class AgentSafetyIT {
         ChildJvm.Output out = run(List.of("-Dweft.agent.scheduler=jdk", "-Dweft.backend=epoll", "-Dweft.carriers=1",
                 AgentJar.option(null)), NetScenariosApp.class, "socket-echo", "selector-ready");
         assertEquals(0, out.exitCode(), out::describe);
-        assertEquals(List.of("backend=epoll,carriers=1,scheduler=jdk,log=info"), out.linesAfter("options "), out::describe);
+        assertEquals(List.of("backend=epoll,carriers=1,scheduler=jdk,files=jdk,log=info"), out.linesAfter("options "), out::describe);
         Counters c = Counters.of(out);
         assertEquals(0, c.get("ThreadsRouted"), out::describe);
         assertEquals(0, c.get("WeftWaits"), out::describe);

@@ -1,0 +1,82 @@
+package io.weft.agent;
+
+import io.weft.poller.CompletionPoller;
+import io.weft.poller.sys.Errno;
+import io.weft.poller.sys.Libc;
+import io.weft.scheduler.RingOperation;
+import java.io.IOException;
+
+/**
+ * {@code files=weft}: the reads and writes of {@code sun.nio.ch.UnixFileDispatcherImpl}
+ * ({@code read}, {@code pread}, {@code write}, {@code pwrite}: what {@code FileChannelImpl}
+ * calls through {@code IOUtil}) made by a Weft virtual thread on an io_uring carrier become
+ * io_uring operations while the thread parks; everything else goes on to the JDK's
+ * {@code read0}/{@code pread0}/... unchanged. Results are translated to what those natives
+ * return, so that {@code FileChannelImpl}'s own loop, close and interrupt protocol work as
+ * without the agent. Why this is safe (and why the streams are not routed): docs/agent.md.
+ */
+final class FileDispatch {
+    /** What the hook answers for a call it leaves to the JDK (no byte count or IOStatus is this). */
+    static final int NOT_HANDLED = Integer.MIN_VALUE;
+
+    /** {@code sun.nio.ch.IOStatus}: what the JDK's natives return besides byte counts. */
+    private static final int IOS_EOF = -1;
+    private static final int IOS_UNAVAILABLE = -2;
+    private static final int IOS_INTERRUPTED = -3;
+
+    private static volatile boolean enabled;
+
+    private FileDispatch() {}
+
+    static void enable(boolean on) {
+        enabled = on;
+    }
+
+    /**
+     * One read into (or write from) {@code length} bytes at native {@code address}, at file
+     * {@code position} or, with -1, at the descriptor's position; or {@link #NOT_HANDLED}.
+     *
+     * <p>Interrupts do not cut the operation short, as they do not cut the JDK's own
+     * {@code read(2)} on a virtual thread short: the interrupt stays set, and
+     * {@code FileChannelImpl} acts on it as without the agent (its interrupt handler closes
+     * the channel, and its close waits for this call to return before it closes the
+     * descriptor). Cancelling here instead would turn an uninterruptible channel's read into
+     * an endless retry, and gains nothing on an interruptible one, whose closer waits anyway.
+     *
+     * @return as {@code UnixFileDispatcherImpl.read0}: bytes transferred; {@code IOS_EOF} for a
+     *         read at end of file; {@code IOS_INTERRUPTED} for {@code EINTR};
+     *         {@code IOS_UNAVAILABLE} for {@code EAGAIN}
+     * @throws IOException for any other error, with the kernel's message as the JDK's natives give it
+     */
+    static int transfer(int fd, long address, int length, long position, boolean write) throws IOException {
+        int opcode = write ? CompletionPoller.OP_WRITE : CompletionPoller.OP_READ;
+        if (!enabled || !RingOperation.supports(opcode)) {
+            return NOT_HANDLED; // a platform thread, a JDK virtual thread, an epoll carrier: the JDK's call
+        }
+        if (PinnedCheck.pinned()) {
+            AgentCounters.FILE_PINNED.increment();
+            return NOT_HANDLED; // cannot unmount: parking would park the carrier that must reap the completion
+        }
+        boolean interrupted = Thread.interrupted(); // cleared, or every park would return at once
+        try {
+            for (;;) {
+                FileRingIo op = new FileRingIo(fd, address, length, position, write);
+                int r = op.run(0);
+                if (r == -Errno.ECANCELED && (op.interrupted() || op.cancelledSpuriously())) {
+                    // Not done at all (-ECANCELED): an interrupt during the wait, or the kernel's own cancel.
+                    interrupted |= Thread.interrupted();
+                    continue;
+                }
+                (write ? AgentCounters.FILE_WRITES : AgentCounters.FILE_READS).increment();
+                if (r > 0) return r;
+                if (r == 0) return write ? 0 : IOS_EOF;
+                if (r == -Errno.EINTR) return IOS_INTERRUPTED;
+                if (r == -Errno.EAGAIN) return IOS_UNAVAILABLE;
+                // As JNU_ThrowIOExceptionWithLastError: the message is strerror's.
+                throw new IOException(Libc.strerror(-r));
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+}
