@@ -37,8 +37,17 @@ class UringMemlockTest {
                 "--enable-native-access=ALL-UNNAMED", "-Xshare:off", "-cp", ownClassPath(),
                 MemlockChild.class.getName(), Long.toString(16 * LIMIT)));
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
-        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        String out;
+        try {
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
+            out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        } finally {
+            // The three pipes to the child stay open until closed (the class's leak check counts them).
+            child.getOutputStream().close();
+            child.getInputStream().close();
+            child.getErrorStream().close();
+            child.destroyForcibly();
+        }
         assertEquals(0, child.exitValue(), out);
         assertTrue(out.contains("REFUSED") && out.contains("ENOMEM"), out);
         assertTrue(out.contains("RLIMIT_MEMLOCK (limit " + LIMIT + " bytes"), () -> "the message names the limit: " + out);
