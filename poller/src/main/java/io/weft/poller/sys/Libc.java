@@ -58,6 +58,7 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             Linker.Option.firstVariadicArg(1));
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SCHED_YIELD = downcall("sched_yield", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle EVENTFD = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
@@ -151,6 +152,21 @@ public final class Libc {
         MemorySegment s = state();
         try {
             return result((long) SYSCALL.invokeExact(s, number, a1, a2, a3, a4, a5, a6), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code sched_yield(2)}: gives the CPU up for the calling OS thread. Unlike
+     * {@link Thread#yield()}, which from a virtual thread unmounts it (it may then resume on
+     * another carrier), a virtual thread stays mounted on its carrier through this call: a
+     * downcall pins it.
+     */
+    public static int schedYield() {
+        MemorySegment s = state();
+        try {
+            return result((int) SCHED_YIELD.invokeExact(s), s);
         } catch (Throwable t) {
             throw unexpected(t);
         }

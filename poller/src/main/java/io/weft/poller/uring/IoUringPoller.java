@@ -21,6 +21,7 @@ import io.weft.poller.internal.ReadinessTable;
 import io.weft.poller.internal.WakeupSignal;
 import io.weft.poller.sys.Errno;
 import io.weft.poller.sys.ErrnoException;
+import io.weft.poller.sys.Libc;
 import io.weft.poller.sys.NativeMemory;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -671,6 +672,14 @@ public final class IoUringPoller implements CompletionPoller {
      * the queue is entirely full; with one slot free the woken thread is about to take
      * everything published, so the rest of the wait is a yield loop. Gives up after
      * {@link #SQ_SPACE_WAIT_NANOS} ({@link #claim} then reports the queue full).
+     *
+     * <p>The yield is the OS thread's ({@code sched_yield(2)}), never {@link Thread#yield()}:
+     * the caller is usually a virtual thread mounted on the ring's carrier, in the middle of
+     * queuing an operation, and {@code Thread.yield()} would unmount it. It could then resume
+     * on another carrier and claim and fill this ring's SQEs from that carrier's OS thread,
+     * racing the owner on the same slots (torn or repeated SQEs: under the echo benchmark, a
+     * send's descriptor with another connection's buffer, echoes sent twice, operations lost).
+     * A downcall pins the virtual thread: it is still on the owner thread when it returns.
      */
     private void waitForSqThread() throws ErrnoException {
         long deadline = System.nanoTime() + SQ_SPACE_WAIT_NANOS;
@@ -682,7 +691,7 @@ public final class IoUringPoller implements CompletionPoller {
                     throw new ErrnoException("io_uring_enter(SQ_WAIT)", (int) -r);
                 }
             } else {
-                Thread.yield();
+                Libc.schedYield(); // not Thread.yield(): see above
             }
         }
     }
