@@ -38,9 +38,7 @@ public final class Bridge {
      * {@code Poller.poll}: parks a virtual thread until {@code fd} is ready. Weft takes it when
      * the caller is a Weft virtual thread (mounted on a carrier); the JDK returns after one
      * park whatever woke it, and its callers retry the I/O and check interrupts and close
-     * themselves, so the wait's result needs no translation. A pinned Weft thread (class
-     * initializer, native frame) waits in {@code poll(2)} inside {@link WeftScheduler#await}:
-     * armed on its carrier's poller, its park would park that carrier for ever.
+     * themselves, so the wait's result needs no translation.
      */
     public static boolean poll(int fd, int event, long nanos, BooleanSupplier isOpen) throws IOException {
         if (!WeftScheduler.isWeftThread()) {

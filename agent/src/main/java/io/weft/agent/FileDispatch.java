@@ -3,9 +3,7 @@ package io.weft.agent;
 import io.weft.poller.CompletionPoller;
 import io.weft.poller.sys.Errno;
 import io.weft.poller.sys.Libc;
-import io.weft.scheduler.Pinning;
 import io.weft.scheduler.RingOperation;
-import io.weft.scheduler.WeftScheduler;
 import java.io.IOException;
 
 /**
@@ -51,18 +49,13 @@ final class FileDispatch {
      * @throws IOException for any other error, with the kernel's message as the JDK's natives give it
      */
     static int transfer(int fd, long address, int length, long position, boolean write) throws IOException {
-        if (!enabled) {
-            return NOT_HANDLED;
-        }
         int opcode = write ? CompletionPoller.OP_WRITE : CompletionPoller.OP_READ;
-        if (!RingOperation.supports(opcode)) {
-            // A platform thread, a JDK virtual thread, an epoll carrier: the JDK's call. And a
-            // pinned Weft thread (supports() asks): it cannot unmount, and parking would park
-            // the carrier that must reap the completion; the JDK's blocking call is safe.
-            if (WeftScheduler.isWeftThread() && Pinning.isCurrentThreadPinned()) {
-                AgentCounters.FILE_PINNED.increment();
-            }
-            return NOT_HANDLED;
+        if (!enabled || !RingOperation.supports(opcode)) {
+            return NOT_HANDLED; // a platform thread, a JDK virtual thread, an epoll carrier: the JDK's call
+        }
+        if (PinnedCheck.pinned()) {
+            AgentCounters.FILE_PINNED.increment();
+            return NOT_HANDLED; // cannot unmount: parking would park the carrier that must reap the completion
         }
         boolean interrupted = Thread.interrupted(); // cleared, or every park would return at once
         try {

@@ -1,6 +1,5 @@
 package io.weft.files;
 
-import io.weft.scheduler.Pinning;
 import io.weft.scheduler.RingOperation;
 
 /**
@@ -13,10 +12,7 @@ import io.weft.scheduler.RingOperation;
  *       own scheduler): the blocking call runs on {@link BlockingPool} while the thread parks,
  *       so its carrier is free. (The JDK compensates for blocking file I/O only in its own
  *       ForkJoinPool, by adding carriers; Weft's carriers own pollers and cannot be replaced.)</li>
- *   <li>{@link #DIRECT}: a platform thread, or a {@linkplain Pinning pinned} virtual thread
- *       (inside a class initializer, under a native frame): the call is simply made. A pinned
- *       thread cannot unmount: parked for a ring completion it would park the very carrier that
- *       must reap it, for ever; parked for the pool it would hold its carrier anyway.</li>
+ *   <li>{@link #DIRECT}: a platform thread: the call is simply made.</li>
  * </ul>
  */
 enum Route {
@@ -29,9 +25,6 @@ enum Route {
         if (!Thread.currentThread().isVirtual()) {
             return DIRECT;
         }
-        if (RingOperation.supports(opcode)) { // false for a pinned thread
-            return RING;
-        }
-        return Pinning.isCurrentThreadPinned() ? DIRECT : POOL;
+        return RingOperation.supports(opcode) ? RING : POOL;
     }
 }

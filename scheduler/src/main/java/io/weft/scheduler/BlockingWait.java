@@ -11,9 +11,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Waiting for a descriptor on a thread that must block where it runs: a platform thread, or a
- * Weft virtual thread that is {@linkplain Pinning pinned} (it cannot unmount, and its park would
- * park the carrier whose poller the wait would need): a blocking {@code poll(2)}.
+ * Waiting for a descriptor on a thread that is not a Weft virtual thread (a platform thread,
+ * or a virtual thread of the JDK's own scheduler): a blocking {@code poll(2)}.
  *
  * <p>Cancellation and interrupts cannot reach a thread inside {@code poll(2)} without signals,
  * so the wait is cut into slices of at most {@link #SLICE_MILLIS}: a cancelled or interrupted
@@ -27,16 +26,6 @@ final class BlockingWait {
 
     static WaitResult await(int fd, int event, long timeoutNanos, java.util.function.BooleanSupplier isOpen)
             throws ErrnoException {
-        return await(fd, event, timeoutNanos, isOpen, null);
-    }
-
-    /**
-     * @param held the carrier whose OS thread this wait blocks (a pinned Weft virtual thread's),
-     *             or null: before each slice its queued threads are offered to a sleeping
-     *             carrier ({@link Carrier#handOffQueued}), so they do not wait for this one
-     */
-    static WaitResult await(int fd, int event, long timeoutNanos, java.util.function.BooleanSupplier isOpen,
-                            Carrier held) throws ErrnoException {
         Thread t = Thread.currentThread();
         if (t.isInterrupted()) {
             return WaitResult.INTERRUPTED;
@@ -66,9 +55,6 @@ final class BlockingWait {
                         break;
                     }
                     slice = (int) Math.min(SLICE_MILLIS, (left + 999_999) / 1_000_000);
-                }
-                if (held != null) {
-                    held.handOffQueued();
                 }
                 int r = Libc.poll(pfd, 1, slice);
                 if (r > 0) {

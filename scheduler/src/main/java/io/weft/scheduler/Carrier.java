@@ -240,18 +240,6 @@ final class Carrier extends Thread {
         return false;
     }
 
-    /**
-     * A pinned virtual thread is blocking this carrier's OS thread (in {@code poll(2)}): wakes a
-     * sleeping carrier if threads are queued here, so that it steals them instead of leaving
-     * them to wait for the pinned one. (Timers and completions of this carrier still wait.)
-     * On this carrier's thread.
-     */
-    void handOffQueued() {
-        if (!runQueue.isEmpty()) {
-            scheduler.wakeIdle(this);
-        }
-    }
-
     void terminate() {
         terminate = true;
         wake();

@@ -39,28 +39,20 @@ abstract class RingWork implements Completable {
     private volatile boolean submitted;
     private volatile boolean cancelRequested;
 
-    /**
-     * Whether the calling thread can submit ring work: a Weft virtual thread (or carrier) on
-     * io_uring that is not {@linkplain Pinning pinned}. A pinned thread cannot unmount, so its
-     * park would park the carrier, the only thread that may reap the completion: it must do its
-     * I/O another way (readiness and {@code poll(2)}, or a direct system call). Ask right before
-     * {@link RingOperation#run} or {@link RingStream#start}, in the same call: pinning depends on
-     * the frames below the caller, which do not change within it.
-     */
+    /** Whether the calling thread can submit ring work: a Weft virtual thread (or carrier) on io_uring. */
     public static boolean available() {
         Carrier c = Carrier.current();
-        return c != null && c.poller() instanceof CompletionPoller && !Pinning.isCurrentThreadPinned();
+        return c != null && c.poller() instanceof CompletionPoller;
     }
 
     /**
-     * Whether the calling thread can submit ring work ({@link #available()}: on io_uring, not
-     * pinned) and its carrier's kernel supports io_uring opcode {@code opcode}
-     * ({@link CompletionPoller#supports}, from {@code IORING_REGISTER_PROBE}).
+     * Whether the calling thread can submit ring work ({@link #available()}) and its carrier's
+     * kernel supports io_uring opcode {@code opcode} ({@link CompletionPoller#supports}, from
+     * {@code IORING_REGISTER_PROBE}).
      */
     public static boolean supports(int opcode) {
         Carrier c = Carrier.current();
-        return c != null && c.poller() instanceof CompletionPoller ring && ring.supports(opcode)
-                && !Pinning.isCurrentThreadPinned();
+        return c != null && c.poller() instanceof CompletionPoller ring && ring.supports(opcode);
     }
 
     /**

@@ -238,9 +238,8 @@ public final class WeftScheduler implements Executor, AutoCloseable {
      * elapses, {@link #cancelWaits} is called for it, or the thread is interrupted.
      *
      * <p>On a Weft virtual thread the wait is armed on the poller of the carrier the thread
-     * is mounted on and the thread unmounts; on any other thread, and on a Weft virtual thread
-     * that is {@linkplain Pinning pinned} (it cannot unmount), it is a blocking {@code poll(2)}.
-     * Only one thread may wait for each direction of a descriptor at a time.
+     * is mounted on and the thread unmounts; on any other thread it is a blocking
+     * {@code poll(2)}. Only one thread may wait for each direction of a descriptor at a time.
      *
      * @param event        {@link Events#IN} or {@link Events#OUT}
      * @param timeoutNanos 0 or negative for no timeout
@@ -264,13 +263,6 @@ public final class WeftScheduler implements Executor, AutoCloseable {
         }
         Thread t = Thread.currentThread();
         Carrier c = t.isVirtual() ? Carrier.current() : null;
-        if (c != null && Pinning.isCurrentThreadPinned()) {
-            // It cannot unmount: its park would park this carrier, which alone polls the poller
-            // the wait would be armed on, and nothing would ever wake it. Block the carrier
-            // in poll(2) instead, as a platform thread does (docs/architecture.md, "Pinned
-            // virtual threads").
-            return BlockingWait.await(fd, event, timeoutNanos, isOpen, c);
-        }
         boolean foreign = false;
         if (c == null) {
             // A platform thread may block in poll(2); a virtual thread of another scheduler
