@@ -27,6 +27,8 @@ public final class PoolManager implements AutoCloseable {
     private final ConcurrentMap<String, ServerPool> pools = new ConcurrentHashMap<>();
     /** Pools a reload removed, until their last connection is closed (PAUSE still waits for them). */
     private final Set<ServerPool> retired = ConcurrentHashMap.newKeySet();
+    /** Passes of the maintenance loop so far (written by its thread only): tests wait on it. */
+    private volatile long maintenancePasses;
     private final ServerSelector selector;
     private final PauseGate gate = new PauseGate();
     private final Thread maintenance;
@@ -242,7 +244,16 @@ public final class PoolManager implements AutoCloseable {
                 lastCheck = System.nanoTime();
                 selector.checkHealth();
             }
+            maintenancePasses++;
         }
+    }
+
+    /**
+     * How many passes the maintenance thread (idle eviction, min_size, retired pools, health
+     * checks) has made; a caller that needs one to have happened waits for this to grow.
+     */
+    public long maintenancePasses() {
+        return maintenancePasses;
     }
 
     @Override

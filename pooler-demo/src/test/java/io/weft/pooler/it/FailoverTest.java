@@ -88,7 +88,9 @@ class FailoverTest {
             assertTrue(init.ok(), init::summary);
             PgbenchResult run = PoolerFixture.pgbench(second, pooler, "-c", "4", "-j", "2", "-t", "50");
             assertTrue(run.ok(), run::summary);
-            Thread.sleep(1500); // a health check or two more: the count stays
+            long passes = pooler.pools().maintenancePasses(); // health checks run in these passes
+            PoolerFiles.await(() -> pooler.pools().maintenancePasses() >= passes + 2, Duration.ofSeconds(10),
+                    "two more passes of the pool maintenance");
             assertEquals(1, pooler.pools().failovers());
         }
     }

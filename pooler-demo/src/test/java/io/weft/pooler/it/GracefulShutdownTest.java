@@ -131,7 +131,10 @@ class GracefulShutdownTest {
         try {
             var bench = java.util.concurrent.CompletableFuture.supplyAsync(() -> PoolerFixture.pgbench(pg, pooler,
                     "-n", "-c", "8", "-j", "2", "-T", "60", "-f", script.toString()));
-            Thread.sleep(2000);
+            // shut down once every pgbench client is in and transactions are committing
+            PoolerFiles.await(() -> pooler.context().clients() == 8 && !pg.query(PoolerFixture.DATABASE,
+                    "select 1 from shutdown_pairs where run = '" + run + "' limit 1").isEmpty(),
+                    Duration.ofSeconds(30), "pgbench's 8 clients committing");
             pooler.shutdown();
             io.weft.pooler.pg.PgbenchResult r = bench.get(60, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(pooler.awaitTermination(Duration.ofSeconds(10)));

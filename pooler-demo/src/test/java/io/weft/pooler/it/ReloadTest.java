@@ -160,7 +160,9 @@ class ReloadTest {
             pooler.reload();
             // between transactions the retired pool has no connection in use; the pool
             // maintenance (once a second) must not forget it while its client is still there
-            Thread.sleep(2500);
+            long passes = pooler.pools().maintenancePasses();
+            PoolerFiles.await(() -> pooler.pools().maintenancePasses() >= passes + 2, Duration.ofSeconds(10),
+                    "two passes of the pool maintenance");
             in.query("begin");
             in.query("select 1"); // a connection of the retired pool in use again
             assertFalse(pooler.pause(Duration.ofMillis(500)), "PAUSE must see the transaction in the retired pool");
