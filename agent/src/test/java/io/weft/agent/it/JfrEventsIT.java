@@ -37,8 +37,10 @@ class JfrEventsIT {
         List<RecordedEvent> events = RecordingFile.readAllEvents(jfr);
         List<RecordedEvent> waits = events.stream().filter(e -> e.getEventType().getName().equals("io.weft.Wait")).toList();
         List<RecordedEvent> wakeups = events.stream().filter(e -> e.getEventType().getName().equals("io.weft.Wakeup")).toList();
+        // The JDK starts the read's 150 ms clock before it tries the read and calls the hook, so the
+        // recorded wait is the timeout less that start (2 ms once on a loaded machine): allow 10%.
         assertTrue(waits.stream().anyMatch(e -> e.getString("result").equals("TIMED_OUT")
-                        && e.getString("event").equals("read") && e.getDuration().toMillis() >= 150),
+                        && e.getString("event").equals("read") && e.getDuration().toMillis() >= 135),
                 () -> "no 150 ms read wait that timed out among " + waits);
         assertTrue(waits.stream().anyMatch(e -> e.getString("result").equals("CANCELLED")),
                 () -> "no wait ended by the close among " + waits);
