@@ -20,8 +20,6 @@ final class AgentCounters {
     /** FileChannel writes of Weft virtual threads made as io_uring operations (files=weft). */
     static final LongAdder FILE_WRITES = new LongAdder();
 
-    /** FileChannel calls of Weft virtual threads left to the JDK because the thread was pinned (files=weft). */
-    static final LongAdder FILE_PINNED = new LongAdder();
 
     private AgentCounters() {}
 }

@@ -26,12 +26,6 @@ public interface AgentMXBean {
     /** FileChannel writes of Weft virtual threads made on the carriers' rings (files=weft). */
     long getFileRingWrites();
 
-    /**
-     * FileChannel calls of Weft virtual threads left to the JDK's blocking call because the
-     * thread could not unmount (a class initializer, a native frame) (files=weft).
-     */
-    long getFilePinnedFallbacks();
-
     /** The options in force, as given. */
     String getOptions();
 

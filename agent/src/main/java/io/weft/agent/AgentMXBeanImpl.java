@@ -48,11 +48,6 @@ final class AgentMXBeanImpl implements AgentMXBean {
     }
 
     @Override
-    public long getFilePinnedFallbacks() {
-        return AgentCounters.FILE_PINNED.sum();
-    }
-
-    @Override
     public String getOptions() {
         return options;
     }

@@ -53,10 +53,8 @@ final class FileDispatch {
         if (!enabled || !RingOperation.supports(opcode)) {
             return NOT_HANDLED; // a platform thread, a JDK virtual thread, an epoll carrier: the JDK's call
         }
-        if (PinnedCheck.pinned()) {
-            AgentCounters.FILE_PINNED.increment();
-            return NOT_HANDLED; // cannot unmount: parking would park the carrier that must reap the completion
-        }
+        // A pinned thread (a read in a class initializer) goes to the ring too: its park parks
+        // the carrier, and the scheduler's pinned watch then has it drive the carrier itself.
         boolean interrupted = Thread.interrupted(); // cleared, or every park would return at once
         try {
             for (;;) {

@@ -2,13 +2,14 @@ package io.weft.net;
 
 import io.weft.poller.sys.Errno;
 import io.weft.poller.sys.Sockets;
+import io.weft.scheduler.WeftPark;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -18,10 +19,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Bounded: past {@code limit} queued connections the stream is cancelled and further
  * connections wait in the kernel's backlog, as they would with no acceptor; an acceptor that
  * finds the stream stopped starts a new one.
+ *
+ * <p>Acceptors wait with {@link WeftPark}, not a {@code Condition}: the stream may run on the
+ * waiting acceptor's own carrier, and an acceptor pinned to it (accepting in a class
+ * initializer) must be able to drive that carrier itself. So the waiting is spelled out:
+ * {@code waiters} in arrival order under the lock; a signal takes the first one out and
+ * unparks it; a waiter that leaves without a connection while some are queued passes the
+ * signal on, so no queued connection is left with a waiter asleep.
  */
 final class AcceptQueue {
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition nonEmpty = lock.newCondition();
+    private final ArrayDeque<Thread> waiters = new ArrayDeque<>();
     private final ArrayDeque<Integer> fds = new ArrayDeque<>();
     private final int limit;
     private AcceptStream stream;
@@ -41,7 +49,7 @@ final class AcceptQueue {
                 return false;
             }
             fds.add(fd);
-            nonEmpty.signal();
+            signalOne();
             return fds.size() < limit;
         } catch (Exception e) {
             return false;
@@ -67,7 +75,7 @@ final class AcceptQueue {
         lock.lock();
         try {
             error = -result;
-            nonEmpty.signal();
+            signalOne();
         } finally {
             lock.unlock();
         }
@@ -79,7 +87,7 @@ final class AcceptQueue {
             if (stream == s) {
                 stream = null;
             }
-            nonEmpty.signalAll(); // one of the acceptors starts a new stream
+            signalAll(); // one of the acceptors starts a new stream
         } finally {
             lock.unlock();
         }
@@ -118,23 +126,56 @@ final class AcceptQueue {
                         throw e;
                     }
                 }
-                try {
-                    if (timeoutNanos > 0) {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            throw new SocketTimeoutException("Accept timed out");
-                        }
-                        nonEmpty.awaitNanos(left);
-                    } else {
-                        nonEmpty.await();
+                long left = 0;
+                if (timeoutNanos > 0) {
+                    left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new SocketTimeoutException("Accept timed out");
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt(); // the JDK's ServerSocket turns this into "Closed by interrupt"
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    // the JDK's ServerSocket turns this into "Closed by interrupt"; status stays set
                     throw new InterruptedIOException("accept interrupted");
                 }
+                awaitSignal(left);
             }
         } finally {
+            if (!fds.isEmpty() || error != 0 || closed) {
+                signalOne(); // leaving without what is queued (timeout, interrupt, failure): pass it on
+            }
             lock.unlock();
+        }
+    }
+
+    /**
+     * Waits, with the lock released, until signalled, {@code nanos} pass (0: no limit) or for
+     * no reason; returns with the lock held again. The caller looks at the state again.
+     */
+    private void awaitSignal(long nanos) {
+        Thread self = Thread.currentThread();
+        waiters.add(self);
+        lock.unlock();
+        try {
+            WeftPark.parkNanos(this, nanos); // a signal before this park leaves its permit: not lost
+        } finally {
+            lock.lock();
+            waiters.remove(self); // still there unless a signal took it out
+        }
+    }
+
+    /** Wakes the longest-waiting acceptor. Lock held. */
+    private void signalOne() {
+        Thread w = waiters.poll();
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    /** Wakes every acceptor. Lock held. */
+    private void signalAll() {
+        Thread w;
+        while ((w = waiters.poll()) != null) {
+            LockSupport.unpark(w);
         }
     }
 
@@ -158,7 +199,7 @@ final class AcceptQueue {
         lock.lock();
         try {
             closed = true;
-            nonEmpty.signalAll();
+            signalAll();
             s = stream;
         } finally {
             lock.unlock();

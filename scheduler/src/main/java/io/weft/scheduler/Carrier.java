@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A carrier: one platform thread that runs virtual threads and drives its own poller.
@@ -34,6 +35,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread: the loop, and virtual threads while they are mounted here (they arm waits on the
  * poller directly; the kernel sees the same task). Other threads reach them through
  * {@link #post}. The run queue and the inbox take any thread.
+ *
+ * <h2>Pinned virtual threads</h2>
+ * A mounted thread that cannot unmount parks this OS thread instead: the loop stops. Its Weft
+ * waits then drive the carrier themselves ({@link #driveWhilePinned}) once {@link PinnedWatch}
+ * has kicked it; see {@link PinnedWaits}.
  */
 final class Carrier extends Thread {
     private static final System.Logger LOG = System.getLogger("io.weft.scheduler");
@@ -54,6 +60,14 @@ final class Carrier extends Thread {
     private BufferRing recvBuffers;
     private int fairnessTick;
     private volatile boolean terminate;
+    /** Set by {@link PinnedWatch} (then it unparks this thread), cleared by {@link PinnedWaits}. */
+    final PinnedKick kick = new PinnedKick();
+    /**
+     * The virtual thread found pinned here and not unmounted since: its waits drive the carrier
+     * at once. Written only on this carrier's OS thread (by that thread, and cleared when a task
+     * ends); read racily elsewhere, where it never equals the reader.
+     */
+    Thread pinnedThread;
 
     Carrier(WeftScheduler scheduler, int index, String name, int runQueueCapacity, int reapInterval) {
         super(name);
@@ -188,7 +202,10 @@ final class Carrier extends Thread {
         } catch (Throwable t) {
             LOG.log(Level.ERROR, getName() + ": task threw " + t, t);
         }
-        counters.tasksRun++;
+        if (pinnedThread != null) {
+            pinnedThread = null; // it unmounted: no longer pinned
+        }
+        counters.tasksRun++; // after the line above: PinnedWaits.stillPinned reads it
     }
 
     private void runInline(Runnable message) {
@@ -197,6 +214,45 @@ final class Carrier extends Thread {
         } catch (Throwable t) {
             LOG.log(Level.ERROR, getName() + ": carrier message threw " + t, t);
         }
+    }
+
+    // ---- pinned virtual threads -------------------------------------------------------
+
+    /**
+     * {@link PinnedWatch}: if this OS thread is parked (a pinned virtual thread parked on it)
+     * and not kicked yet, sets the flag and then unparks it. True if it kicked.
+     */
+    boolean kickIfParked() {
+        if (kick.isSet()) {
+            return false;
+        }
+        State state = getState(); // TIMED_WAITING too: a pinned timed wait (an accept with a timeout)
+        if (state != State.WAITING && state != State.TIMED_WAITING) {
+            return false;
+        }
+        return kick.kick(() -> LockSupport.unpark(this));
+    }
+
+    /**
+     * One slice of the loop's own work, done by a pinned virtual thread mounted here whose wait
+     * needs this carrier: the inbox, due timers, one poll of at most {@code maxNanos} (or until
+     * the next timer), due timers again. Threads this makes runnable queue here as usual; an
+     * idle carrier is woken to steal them, since this one runs nothing else until the pinned
+     * thread unmounts. On this carrier's OS thread only.
+     */
+    void driveWhilePinned(long maxNanos) {
+        counters.pinnedSlices++;
+        Runnable message;
+        while ((message = inbox.poll()) != null) {
+            runInline(message);
+        }
+        fireTimers();
+        if (!runQueue.isEmpty()) {
+            scheduler.wakeIdle(this);
+        }
+        long untilTimer = timers.nanosUntilNext(System.nanoTime()); // -1: no timer
+        poll(untilTimer < 0 ? maxNanos : Math.min(maxNanos, untilTimer));
+        fireTimers();
     }
 
     // ---- submissions ------------------------------------------------------------------

@@ -15,5 +15,9 @@ final class CarrierCounters {
     long completions;
     long timersFired;
     long pollErrors;
+    /** Waits of pinned virtual threads that drove this carrier themselves ({@link PinnedWaits}). */
+    long pinnedWaits;
+    /** Slices of this carrier's work done by a pinned virtual thread ({@link Carrier#driveWhilePinned}). */
+    long pinnedSlices;
     final AtomicLong wakeupsSent = new AtomicLong();
 }

@@ -54,7 +54,7 @@ public abstract class RingOperation extends RingWork {
         published();
         boolean wasInterrupted = false;
         while (!done) {
-            LockSupport.park(this);
+            PinnedWaits.park(c, this); // a pinned thread drives c itself
             if (Thread.interrupted()) {
                 // Clear it while waiting, or park would return at once; put it back below.
                 wasInterrupted = true;

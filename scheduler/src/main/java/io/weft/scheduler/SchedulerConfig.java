@@ -15,10 +15,16 @@ import java.util.Properties;
  *                          completions and fires timers after at most this many tasks
  * @param shutdownGraceMillis {@code weft.scheduler.graceMillis}: how long {@code close()}
  *                          lets threads finish before it cancels their I/O waits
+ * @param pinnedWatchMillis {@code weft.scheduler.pinnedWatchMillis}: how often the
+ *                          {@link PinnedWatch} looks for a carrier parked by a pinned virtual
+ *                          thread's wait (0: never; such a wait then hangs its carrier)
  * @param poller            the poller configuration ({@code weft.backend}, ...)
  */
 public record SchedulerConfig(int carriers, int runQueueCapacity, int reapInterval, long shutdownGraceMillis,
-                              PollerConfig poller) {
+                              long pinnedWatchMillis, PollerConfig poller) {
+    /** {@code weft.scheduler.pinnedWatchMillis}'s default. */
+    public static final long DEFAULT_PINNED_WATCH_MILLIS = 10;
+
     public SchedulerConfig {
         if (carriers < 1 || carriers > 1024) {
             throw new IllegalArgumentException("weft.carriers=" + carriers + ": must be from 1 to 1024");
@@ -33,9 +39,19 @@ public record SchedulerConfig(int carriers, int runQueueCapacity, int reapInterv
         if (shutdownGraceMillis < 0) {
             throw new IllegalArgumentException("weft.scheduler.graceMillis=" + shutdownGraceMillis + ": must not be negative");
         }
+        if (pinnedWatchMillis < 0 || pinnedWatchMillis > 60_000) {
+            throw new IllegalArgumentException("weft.scheduler.pinnedWatchMillis=" + pinnedWatchMillis
+                    + ": must be from 0 (off) to 60000");
+        }
         if (poller == null) {
             throw new IllegalArgumentException("poller configuration missing");
         }
+    }
+
+    /** With the default {@code pinnedWatchMillis}. */
+    public SchedulerConfig(int carriers, int runQueueCapacity, int reapInterval, long shutdownGraceMillis,
+                           PollerConfig poller) {
+        this(carriers, runQueueCapacity, reapInterval, shutdownGraceMillis, DEFAULT_PINNED_WATCH_MILLIS, poller);
     }
 
     /** The configuration the system properties give. */
@@ -49,18 +65,23 @@ public record SchedulerConfig(int carriers, int runQueueCapacity, int reapInterv
                 ConfigProperties.intValue(props, "weft.scheduler.runQueue", 65536),
                 ConfigProperties.intValue(props, "weft.scheduler.reapInterval", 32),
                 ConfigProperties.intValue(props, "weft.scheduler.graceMillis", 5000),
+                ConfigProperties.intValue(props, "weft.scheduler.pinnedWatchMillis", (int) DEFAULT_PINNED_WATCH_MILLIS),
                 PollerConfig.from(props));
     }
 
     public SchedulerConfig withCarriers(int n) {
-        return new SchedulerConfig(n, runQueueCapacity, reapInterval, shutdownGraceMillis, poller);
+        return new SchedulerConfig(n, runQueueCapacity, reapInterval, shutdownGraceMillis, pinnedWatchMillis, poller);
     }
 
     public SchedulerConfig withPoller(PollerConfig p) {
-        return new SchedulerConfig(carriers, runQueueCapacity, reapInterval, shutdownGraceMillis, p);
+        return new SchedulerConfig(carriers, runQueueCapacity, reapInterval, shutdownGraceMillis, pinnedWatchMillis, p);
     }
 
     public SchedulerConfig withShutdownGraceMillis(long millis) {
-        return new SchedulerConfig(carriers, runQueueCapacity, reapInterval, millis, poller);
+        return new SchedulerConfig(carriers, runQueueCapacity, reapInterval, millis, pinnedWatchMillis, poller);
+    }
+
+    public SchedulerConfig withPinnedWatchMillis(long millis) {
+        return new SchedulerConfig(carriers, runQueueCapacity, reapInterval, shutdownGraceMillis, millis, poller);
     }
 }

@@ -60,6 +60,7 @@ public final class WeftScheduler implements Executor, AutoCloseable {
     private final List<Throwable> startFailures = new ArrayList<>();
     private volatile int phase = OPEN;
     private ObjectName mbean;
+    private PinnedWatch pinnedWatch;
 
     private WeftScheduler(SchedulerConfig config, String name) {
         this.name = name != null ? name : "weft-" + IDS.getAndIncrement();
@@ -106,6 +107,7 @@ public final class WeftScheduler implements Executor, AutoCloseable {
                         : new IOException("weft scheduler could not start: " + first, first);
             }
         }
+        s.pinnedWatch = PinnedWatch.start(s.name, s.carriers, config.pinnedWatchMillis());
         s.registerMBean();
         return s;
     }
@@ -304,7 +306,11 @@ public final class WeftScheduler implements Executor, AutoCloseable {
             }
         }
         while (w.isWaiting()) {
-            LockSupport.park(w);
+            if (foreign) {
+                LockSupport.park(w);
+            } else {
+                PinnedWaits.park(c, w); // a pinned thread drives c itself
+            }
             if (t.isInterrupted()) {
                 w.onInterrupt();
             }
@@ -461,6 +467,9 @@ public final class WeftScheduler implements Executor, AutoCloseable {
         }
         int abandoned = liveThreads.size();
         phase = CLOSED;
+        if (pinnedWatch != null) {
+            pinnedWatch.stop();
+        }
         for (Carrier c : carriers) c.terminate();
         try {
             if (!stopped.await(5, TimeUnit.SECONDS)) {

@@ -27,6 +27,22 @@ class SchedulerConfigTest {
         assertEquals(Runtime.getRuntime().availableProcessors(), c.carriers());
         assertEquals(65536, c.runQueueCapacity());
         assertEquals(32, c.reapInterval());
+        assertEquals(10, c.pinnedWatchMillis());
+    }
+
+    @Test
+    void theWatchFollowsItsPropertyAndZeroTurnsItOff() throws IOException {
+        Properties p = new Properties();
+        p.setProperty("weft.scheduler.pinnedWatchMillis", "0");
+        assertEquals(0, SchedulerConfig.from(p).pinnedWatchMillis());
+        try (WeftScheduler weft = WeftScheduler.start(SchedulerConfig.from(p).withCarriers(1), "nowatch")) {
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("nowatch-pinned-watch")));
+        }
+        try (WeftScheduler weft = WeftScheduler.start(SchedulerConfig.from(new Properties()).withCarriers(1), "watched")) {
+            assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("watched-pinned-watch")));
+        }
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("watched-pinned-watch")),
+                "close() stops the watch");
     }
 
     @ParameterizedTest
@@ -36,6 +52,8 @@ class SchedulerConfigTest {
         "weft.scheduler.runQueue     | 1000",
         "weft.scheduler.reapInterval | 0",
         "weft.scheduler.graceMillis  | -1",
+        "weft.scheduler.pinnedWatchMillis | -5",
+        "weft.scheduler.pinnedWatchMillis | 600000",
     })
     void badValuesNameTheProperty(String property, String value) {
         Properties p = new Properties();

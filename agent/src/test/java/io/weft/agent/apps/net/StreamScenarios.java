@@ -23,6 +23,44 @@ final class StreamScenarios {
         all.put("channel-echo", StreamScenarios::channelEcho);
         all.put("pipe", StreamScenarios::pipe);
         all.put("socket-connect-refused", StreamScenarios::connectRefused);
+        all.put("socket-read-in-class-initializer", StreamScenarios::readInClassInitializer);
+    }
+
+    /** The socket {@link ReadsInItsInitializer} reads from (not a field of its own: setting that would initialize it). */
+    private static volatile Socket pinnedReader;
+
+    /**
+     * A read in a class initializer, where the virtual thread is pinned (cannot unmount), whose
+     * peer writes after 200 ms. Through Weft, its wait must not be armed on its own carrier's
+     * poller: its park would park that carrier, which alone polls it, for ever.
+     */
+    static String readInClassInitializer() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, LOOPBACK);
+             Socket c = new Socket(LOOPBACK, listener.getLocalPort());
+             Socket s = listener.accept()) {
+            pinnedReader = c;
+            Background<Void> peer = Background.start(() -> {
+                Thread.sleep(200);
+                s.getOutputStream().write(42);
+                return null;
+            });
+            String got = "read " + ReadsInItsInitializer.READ;
+            peer.get();
+            return got;
+        }
+    }
+
+    /** Its static initializer reads one byte from {@link #pinnedReader}. */
+    private static final class ReadsInItsInitializer {
+        static final int READ;
+
+        static {
+            try {
+                READ = pinnedReader.getInputStream().read();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     /** ServerSocket/Socket: the acceptor waits, the client's writer and the server's echo block on full buffers. */
