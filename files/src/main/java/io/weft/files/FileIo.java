@@ -8,10 +8,10 @@ import io.weft.poller.CompletionPoller;
 import io.weft.poller.sys.FileSyscalls;
 import io.weft.poller.sys.Libc;
 import io.weft.poller.sys.NativeMemory;
+import io.weft.poller.sys.StatLayout;
 import io.weft.scheduler.RingOperation;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.file.attribute.FileTime;
@@ -263,25 +263,31 @@ final class FileIo {
     }
 
     /**
-     * statx of {@code path} (following links unless {@code noFollow}), or with {@code path} null
+     * A stat of {@code path} (following links unless {@code noFollow}), or with {@code path} null
      * of descriptor {@code fd}: the stat, or throws {@code -errno} as {@code onError} makes it.
+     * On a ring {@code IORING_OP_STATX}; elsewhere {@link FileSyscalls#statPath}/{@link FileSyscalls#statFd}
+     * ({@code statx} on Linux, {@code fstatat}/{@code fstat} on macOS and FreeBSD). Either way the
+     * buffer holds {@link StatLayout#current()}'s structure: rings exist only on Linux, where it is
+     * {@code struct statx}.
      */
     static FileStat stat(String path, int fd, boolean noFollow, java.util.function.IntFunction<IOException> onError)
             throws IOException {
+        StatLayout layout = StatLayout.current();
         MemorySegment p = NativePath.of(path == null ? "" : path);
-        MemorySegment buf = NativeMemory.allocate(FileSyscalls.STATX_SIZE);
+        MemorySegment buf = NativeMemory.allocate(layout.byteSize());
         try {
-            int dirfd = path == null ? fd : FileSyscalls.AT_FDCWD;
-            int flags = (path == null ? FileSyscalls.AT_EMPTY_PATH : 0) | (noFollow ? FileSyscalls.AT_SYMLINK_NOFOLLOW : 0);
             for (;;) {
                 long r = switch (Route.of(CompletionPoller.OP_STATX)) {
-                    case RING -> runUninterruptibly(new StatxOperation(dirfd, p, flags, buf));
-                    case POOL -> PoolCall.runUninterruptibly(
-                            () -> FileSyscalls.statx(dirfd, p, flags, FileSyscalls.STATX_BASIC_STATS, buf));
-                    case DIRECT -> FileSyscalls.statx(dirfd, p, flags, FileSyscalls.STATX_BASIC_STATS, buf);
+                    case RING -> {
+                        int dirfd = path == null ? fd : FileSyscalls.AT_FDCWD;
+                        int flags = (path == null ? FileSyscalls.AT_EMPTY_PATH : 0) | (noFollow ? FileSyscalls.AT_SYMLINK_NOFOLLOW : 0);
+                        yield runUninterruptibly(new StatxOperation(dirfd, p, flags, buf));
+                    }
+                    case POOL -> PoolCall.runUninterruptibly(() -> statHere(path, p, fd, noFollow, buf));
+                    case DIRECT -> statHere(path, p, fd, noFollow, buf);
                 };
                 if (r >= 0) {
-                    return decode(buf);
+                    return decode(layout, buf);
                 }
                 if (r != -EINTR && r != -EAGAIN && r != -ECANCELED) {
                     throw onError.apply((int) -r);
@@ -293,14 +299,13 @@ final class FileIo {
         }
     }
 
-    private static FileStat decode(MemorySegment statx) {
-        long size = statx.get(ValueLayout.JAVA_LONG, FileSyscalls.STATX_SIZE_FIELD);
-        int mode = Short.toUnsignedInt(statx.get(ValueLayout.JAVA_SHORT, FileSyscalls.STATX_MODE));
-        long sec = statx.get(ValueLayout.JAVA_LONG, FileSyscalls.STATX_MTIME);
-        int nsec = statx.get(ValueLayout.JAVA_INT, FileSyscalls.STATX_MTIME + 8);
-        long ino = statx.get(ValueLayout.JAVA_LONG, FileSyscalls.STATX_INO);
-        FileTime mtime = FileTime.from(java.time.Instant.ofEpochSecond(sec, nsec));
-        return new FileStat(size, mode, mtime, ino);
+    private static int statHere(String path, MemorySegment nativePath, int fd, boolean noFollow, MemorySegment buf) {
+        return path == null ? FileSyscalls.statFd(fd, buf) : FileSyscalls.statPath(nativePath, noFollow, buf);
+    }
+
+    private static FileStat decode(StatLayout layout, MemorySegment buf) {
+        FileTime mtime = FileTime.from(java.time.Instant.ofEpochSecond(layout.mtimeSeconds(buf), layout.mtimeNanos(buf)));
+        return new FileStat(layout.fileSize(buf), layout.mode(buf), mtime, layout.inode(buf));
     }
 
     /**

@@ -3,8 +3,10 @@ package io.weft.files;
 import java.nio.file.attribute.FileTime;
 
 /**
- * What {@code statx(2)} says about a file: the subset that {@link WeftFiles#stat} and
- * {@link WeftFileChannel#stat} report.
+ * What a stat of a file says ({@code statx(2)} on Linux, {@code fstatat(2)}/{@code fstat(2)} on
+ * macOS and FreeBSD, decoded by the poller's {@code StatLayout}): the subset that
+ * {@link WeftFiles#stat} and {@link WeftFileChannel#stat} report. The type bits are the same on
+ * the three systems.
  *
  * @param size         bytes
  * @param mode         {@code st_mode}: type bits ({@code S_IFMT}) and permission bits

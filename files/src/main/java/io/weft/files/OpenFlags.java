@@ -13,6 +13,8 @@ import static io.weft.poller.sys.FileSyscalls.O_SYNC;
 import static io.weft.poller.sys.FileSyscalls.O_TRUNC;
 import static io.weft.poller.sys.FileSyscalls.O_WRONLY;
 
+import io.weft.poller.sys.FileSyscalls;
+import io.weft.poller.sys.OsPlatform;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
@@ -25,6 +27,11 @@ import java.util.Set;
  * mean the same: read is the default, {@code APPEND} implies write, {@code CREATE},
  * {@code CREATE_NEW} and {@code TRUNCATE_EXISTING} count only with write, {@code READ + APPEND}
  * and {@code APPEND + TRUNCATE_EXISTING} are refused, {@code SPARSE} is ignored.
+ *
+ * <p>The flag values are the running system's ({@link FileSyscalls}). An option this system
+ * cannot do is refused with an {@link UnsupportedOperationException} naming the option and the
+ * system, never opened without it: {@code WeftOpenOption.DIRECT} on macOS (no {@code O_DIRECT}),
+ * {@code DSYNC} on FreeBSD before 13 (no {@code O_DSYNC}).
  *
  * @param flags the flags for {@code openat}, always with {@code O_CLOEXEC}
  */
@@ -47,7 +54,7 @@ record OpenFlags(boolean read, boolean write, boolean append, boolean createNew,
                     case TRUNCATE_EXISTING -> truncate = true;
                     case CREATE -> create = true;
                     case CREATE_NEW -> createNew = true;
-                    case SPARSE -> { } // ignored on Linux, as by the JDK
+                    case SPARSE -> { } // ignored, as by the JDK
                     case SYNC -> sync = true;
                     case DSYNC -> dsync = true;
                     case DELETE_ON_CLOSE -> throw new UnsupportedOperationException(
@@ -88,9 +95,29 @@ record OpenFlags(boolean read, boolean write, boolean append, boolean createNew,
         }
         // CREATE_NEW never follows a link (O_EXCL), so NOFOLLOW only matters without it.
         if (noFollow && !createNew) flags |= O_NOFOLLOW;
-        if (dsync) flags |= O_DSYNC;
+        if (dsync) flags |= available(O_DSYNC, "DSYNC",
+                "O_DSYNC first appeared in FreeBSD 13; SYNC (O_SYNC) is the stronger option there");
         if (sync) flags |= O_SYNC;
-        if (direct) flags |= O_DIRECT;
+        if (direct) flags |= available(O_DIRECT, "WeftOpenOption.DIRECT",
+                "macOS has no O_DIRECT (its fcntl F_NOCACHE only asks the cache not to keep the data,"
+                        + " without O_DIRECT's alignment contract)");
         return new OpenFlags(read, write, append, createNew, noFollow && !createNew, direct, flags | O_CLOEXEC);
+    }
+
+    /** {@code flag}, unless this system lacks it: then the option is refused, saying why. */
+    static int available(int flag, String option, String why) {
+        if (flag == FileSyscalls.UNSUPPORTED) {
+            throw new UnsupportedOperationException(option + " is not supported on " + systemName() + ": " + why);
+        }
+        return flag;
+    }
+
+    /** "macOS", "FreeBSD 12.4-RELEASE", "Linux". */
+    static String systemName() {
+        return switch (OsPlatform.current()) {
+            case LINUX -> "Linux";
+            case MACOS -> "macOS";
+            case FREEBSD -> "FreeBSD " + System.getProperty("os.version", "");
+        };
     }
 }

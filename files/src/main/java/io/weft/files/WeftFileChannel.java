@@ -13,7 +13,6 @@ import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,7 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Differences, on purpose: one read moves at most 1 MiB into a heap buffer (a valid short
  * read; a direct buffer is filled in place in one call); {@link #transferTo} and
  * {@link #transferFrom} copy through a buffer (no {@code sendfile}); {@link #map} maps through
- * a second descriptor of the same file ({@code /proc/self/fd}); {@link #lock} and
+ * a second descriptor of the same file ({@code /proc/self/fd}, {@code /dev/fd} on macOS and
+ * FreeBSD: {@link DescriptorPath}); {@link #lock} and
  * {@link #tryLock} are not supported.
  */
 public final class WeftFileChannel extends FileChannel {
@@ -271,7 +271,7 @@ public final class WeftFileChannel extends FileChannel {
         return stat().size();
     }
 
-    /** {@code statx} of the open file: size, mode, modification time. */
+    /** A stat of the open file (statx on Linux, fstat on macOS and FreeBSD): size, mode, modification time, inode. */
     public FileStat stat() throws IOException {
         ensureOpen();
         FileStat s = null;
@@ -324,7 +324,10 @@ public final class WeftFileChannel extends FileChannel {
         }
     }
 
-    /** fsync, or fdatasync when {@code !metaData}: IORING_OP_FSYNC on a ring. */
+    /**
+     * fsync, or fdatasync when {@code !metaData}: IORING_OP_FSYNC on a ring. On macOS both are
+     * {@code fcntl(F_FULLFSYNC)}, as the JDK's {@code force} (see {@link FileSyscalls#fsync}).
+     */
     @Override
     public void force(boolean metaData) throws IOException {
         ensureOpen();
@@ -399,7 +402,7 @@ public final class WeftFileChannel extends FileChannel {
     }
 
     /**
-     * Maps through a second descriptor of the same open file, {@code /proc/self/fd/N}, opened
+     * Maps through a second descriptor of the same open file ({@link DescriptorPath}), opened
      * by a JDK FileChannel for the call and closed after it (a mapping outlives its channel).
      * The mapping itself is the kernel's {@code mmap}; page faults on it block the thread that
      * touches it, as with any mapping.
@@ -411,7 +414,7 @@ public final class WeftFileChannel extends FileChannel {
         if (mode != MapMode.READ_ONLY && !writable) throw new NonWritableChannelException();
         if (!readable) throw new NonReadableChannelException();
         if (!fd.acquire()) throw new ClosedChannelException();
-        try (FileChannel same = FileChannel.open(Path.of("/proc/self/fd/" + fd.fd),
+        try (FileChannel same = FileChannel.open(DescriptorPath.of(fd.fd),
                 mode == MapMode.READ_WRITE ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
                         : new StandardOpenOption[] {StandardOpenOption.READ})) {
             return same.map(mode, position, size);

@@ -17,10 +17,13 @@ import java.util.Set;
  * File I/O for virtual threads that never pins a carrier. On a Weft carrier running io_uring
  * every call is an io_uring operation ({@code OPENAT}, {@code READ}, {@code WRITE},
  * {@code FSYNC}, {@code STATX}, {@code CLOSE}) while the thread parks; on any other virtual
- * thread the blocking call runs on a small pool of platform threads
- * ({@code weft.files.blockingThreads}) while the thread parks; on a platform thread it is simply
- * made. Options, results and exceptions are the JDK's ({@link java.nio.file.Files},
- * {@link java.nio.channels.FileChannel}). Linux only. See docs/files.md.
+ * thread (a Weft carrier on epoll, or on kqueue on macOS and FreeBSD; the JDK's own scheduler)
+ * the blocking call runs on a small pool of platform threads ({@code weft.files.blockingThreads})
+ * while the thread parks; on a platform thread it is simply made. Options, results and
+ * exceptions are the JDK's ({@link java.nio.file.Files}, {@link java.nio.channels.FileChannel})
+ * on each system. Linux, macOS and FreeBSD; an option the system cannot do
+ * ({@link WeftOpenOption#DIRECT} on macOS) is refused with an
+ * {@link UnsupportedOperationException} naming it. See docs/files.md.
  *
  * <pre>
  * try (WeftFileChannel ch = WeftFiles.open(path, StandardOpenOption.READ)) {
@@ -34,7 +37,8 @@ public final class WeftFiles {
     /**
      * Opens or creates a file, as {@link java.nio.channels.FileChannel#open(Path, OpenOption...)}:
      * {@link StandardOpenOption}s, {@link LinkOption#NOFOLLOW_LINKS} and
-     * {@link WeftOpenOption#DIRECT}; {@code DELETE_ON_CLOSE} is not supported.
+     * {@link WeftOpenOption#DIRECT}; {@code DELETE_ON_CLOSE} is not supported, nor an option this
+     * system lacks ({@code DIRECT} on macOS, {@code DSYNC} on FreeBSD before 13).
      *
      * @throws java.nio.file.NoSuchFileException, AccessDeniedException, FileAlreadyExistsException,
      *         FileSystemException as the JDK throws them
@@ -101,7 +105,8 @@ public final class WeftFiles {
     }
 
     /**
-     * {@code statx} of {@code path}: size, mode, modification time. Follows a symbolic link
+     * A stat of {@code path} ({@code statx} on Linux, {@code fstatat} on macOS and FreeBSD): size,
+     * mode, modification time, inode. Follows a symbolic link
      * unless {@link LinkOption#NOFOLLOW_LINKS} is given.
      */
     public static FileStat stat(Path path, LinkOption... options) throws IOException {

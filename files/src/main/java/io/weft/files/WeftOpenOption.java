@@ -9,7 +9,9 @@ public enum WeftOpenOption implements OpenOption {
      * {@code com.sun.nio.file.ExtendedOpenOption.DIRECT}, positions, lengths and buffer
      * addresses should be multiples of the file system's block size; Weft does not check, so a
      * misaligned transfer fails with the kernel's {@code EINVAL} ("Invalid argument"). Heap and
-     * misaligned buffers go through a page-aligned bounce buffer.
+     * misaligned buffers go through a page-aligned bounce buffer. Linux and FreeBSD; macOS has no
+     * {@code O_DIRECT}, and opening with this option there throws
+     * {@link UnsupportedOperationException}.
      */
     DIRECT
 }

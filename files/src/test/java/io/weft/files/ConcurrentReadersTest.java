@@ -47,7 +47,7 @@ class ConcurrentReadersTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Where.class, names = {"IO_URING", "EPOLL", "JDK_VIRTUAL"})
+    @EnumSource(value = Where.class, names = {"IO_URING", "EPOLL", "KQUEUE", "JDK_VIRTUAL"})
     void everyByteOfEveryBlock(Where where) throws Exception {
         byte[] data = new byte[BLOCK * BLOCKS];
         Path p = file(data);
@@ -64,11 +64,11 @@ class ConcurrentReadersTest {
         }
         System.out.printf("%s: %d readers x 8 blocks of 4 KiB in %d ms%n", where, READERS,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        assertEquals(0, OpenFiles.awaitUnder(dir, 0));
+        OpenFiles.assertNoneLeftUnder(dir);
     }
 
     @ParameterizedTest
-    @EnumSource(value = Where.class, names = {"IO_URING", "EPOLL", "JDK_VIRTUAL"})
+    @EnumSource(value = Where.class, names = {"IO_URING", "EPOLL", "KQUEUE", "JDK_VIRTUAL"})
     void closeInTheMiddle(Where where) throws Exception {
         byte[] data = new byte[BLOCK * BLOCKS];
         Path p = file(data);
@@ -95,7 +95,7 @@ class ConcurrentReadersTest {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (ch.holds() > 0 && System.nanoTime() < deadline) Thread.sleep(5);
         assertEquals(0, ch.holds());
-        assertEquals(0, OpenFiles.awaitUnder(dir, 0));
+        OpenFiles.assertNoneLeftUnder(dir);
     }
 
     /** Reads {@code n} random blocks, heap and direct buffers in turn, and checks each byte. */

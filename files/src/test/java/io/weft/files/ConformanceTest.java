@@ -37,9 +37,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every operation of {@link WeftFileChannel} next to the JDK's own {@link FileChannel} on the
- * same files, from each kind of thread ({@link Where}: the ring, the pool from an epoll carrier
- * and from a JDK virtual thread, a platform thread): the same bytes, sizes, positions, end of
- * file, and the same exception types and messages.
+ * same files, from each kind of thread ({@link Where}: the ring, the pool from an epoll or a
+ * kqueue carrier and from a JDK virtual thread, a platform thread): the same bytes, sizes,
+ * positions, end of file, and the same exception types and messages as the JDK on this system.
  */
 @ExtendWith(LeakCheck.class)
 class ConformanceTest {
@@ -61,7 +61,7 @@ class ConformanceTest {
 
     @AfterEach
     void noDescriptorLeft() throws InterruptedException {
-        assertEquals(0, OpenFiles.awaitUnder(dir, 0), "descriptors still open under the test directory");
+        OpenFiles.assertNoneLeftUnder(dir);
     }
 
     /** The outcome of {@code body} in words: its value, or its exception's class and message. */

@@ -5,7 +5,11 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.poller.sys.FileSyscalls;
 import io.weft.poller.testkit.LeakCheck;
 import java.nio.ByteBuffer;
 import java.nio.file.FileSystemException;
@@ -19,7 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@link WeftOpenOption#DIRECT}: aligned transfers bypass the page cache, heap buffers bounce through aligned memory. */
+/**
+ * {@link WeftOpenOption#DIRECT}: aligned transfers bypass the page cache, heap buffers bounce
+ * through aligned memory (Linux, FreeBSD); where the system has no {@code O_DIRECT} (macOS) the
+ * open is refused, naming the option and the system, and creates nothing.
+ */
 @ExtendWith(LeakCheck.class)
 class DirectIoTest {
     @TempDir
@@ -33,6 +41,9 @@ class DirectIoTest {
     @ParameterizedTest
     @EnumSource(Where.class)
     void alignedTransfers(Where where) throws Exception {
+        Assumptions.assumeTrue(FileSyscalls.O_DIRECT != FileSyscalls.UNSUPPORTED,
+                "no O_DIRECT on " + OpenFlags.systemName() + ": refusedWhereTheSystemHasNoDirectIo checks the refusal");
+        where.assumeRuns();
         Path p = dir.resolve("direct");
         byte[] data = new byte[16384];
         new Random(3).nextBytes(data);
@@ -54,5 +65,18 @@ class DirectIoTest {
         });
         assertArrayEquals(data, back);
         assertArrayEquals(data, Files.readAllBytes(p));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Where.class)
+    void refusedWhereTheSystemHasNoDirectIo(Where where) throws Exception {
+        Assumptions.assumeTrue(FileSyscalls.O_DIRECT == FileSyscalls.UNSUPPORTED,
+                OpenFlags.systemName() + " has O_DIRECT: alignedTransfers runs instead");
+        Path p = dir.resolve("direct");
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> where.call(() -> WeftFiles.open(p, CREATE, WRITE, WeftOpenOption.DIRECT)));
+        assertTrue(e.getMessage().startsWith("WeftOpenOption.DIRECT is not supported on " + OpenFlags.systemName()),
+                e.getMessage());
+        assertFalse(Files.exists(p), "refused before the open: nothing created");
     }
 }

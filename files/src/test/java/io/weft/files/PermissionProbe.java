@@ -1,6 +1,8 @@
 package io.weft.files;
 
 import io.weft.poller.Backend;
+import io.weft.poller.PollerConfig;
+import io.weft.scheduler.SchedulerConfig;
 import io.weft.scheduler.WeftScheduler;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
@@ -19,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PermissionProbe {
     public static void main(String[] args) throws Exception {
-        try (WeftScheduler uring = Where.start(Backend.IO_URING, 1);
-             WeftScheduler epoll = Where.start(Backend.EPOLL, 1)) {
+        try (WeftScheduler uring = start(Backend.IO_URING);
+             WeftScheduler epoll = start(Backend.EPOLL)) {
             for (String arg : args) {
                 int at = arg.indexOf('@');
                 OpenOption[] options = options(arg.substring(0, at));
@@ -38,6 +40,15 @@ public final class PermissionProbe {
                 }));
             }
         }
+    }
+
+    /**
+     * A one-carrier scheduler on {@code backend}, made here rather than by {@link Where}: this JVM
+     * has only the modules' compiled classes, not JUnit or the poller's test kit.
+     */
+    private static WeftScheduler start(Backend backend) throws java.io.IOException {
+        PollerConfig poller = PollerConfig.defaults().withBackend(backend);
+        return WeftScheduler.start(new SchedulerConfig(1, 4096, 32, 2000, poller));
     }
 
     private static OpenOption[] options(String names) {

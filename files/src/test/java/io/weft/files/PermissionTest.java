@@ -3,6 +3,7 @@ package io.weft.files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.poller.testkit.KqueueTesting;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +30,8 @@ class PermissionTest {
 
     @Test
     void permissionDeniedAsTheJdk() throws Exception {
+        Assumptions.assumeTrue(KqueueTesting.isLinux(),
+                "Linux only: the child compares io_uring and epoll carriers and switches user with setpriv (util-linux)");
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to switch to nobody");
         Path setpriv = Path.of("/usr/bin/setpriv");
         Assumptions.assumeTrue(Files.isExecutable(setpriv), "needs setpriv (util-linux)");

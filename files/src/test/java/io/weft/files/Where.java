@@ -1,7 +1,7 @@
 package io.weft.files;
 
 import io.weft.poller.Backend;
-import io.weft.poller.PollerConfig;
+import io.weft.poller.testkit.KqueueTesting;
 import io.weft.scheduler.SchedulerConfig;
 import io.weft.scheduler.WeftScheduler;
 import java.io.IOException;
@@ -11,42 +11,62 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The four kinds of thread a file call can come from, each taking a different {@link Route}:
- * a Weft virtual thread on io_uring (the ring), one on epoll (the pool), a JDK virtual thread
- * (the pool) and a platform thread (direct). Schedulers are started on first use and shared by
+ * The kinds of thread a file call can come from, each taking a {@link Route}: a Weft virtual
+ * thread on io_uring (the ring), one on epoll or on kqueue (the pool), a JDK virtual thread (the
+ * pool) and a platform thread (direct). A Weft backend that cannot run here skips the test,
+ * saying why ({@link KqueueTesting}): io_uring and epoll off Linux, kqueue on Linux without
+ * {@code -Dweft.kqueue.library} (libkqueue). Schedulers are started on first use and shared by
  * the tests of a class, which close them in {@code @AfterAll} ({@link #closeSchedulers}).
  */
 enum Where {
     IO_URING,
     EPOLL,
+    KQUEUE,
     JDK_VIRTUAL,
     PLATFORM;
 
-    private static WeftScheduler uring;
-    private static WeftScheduler epoll;
+    private static final java.util.Map<Backend, WeftScheduler> SCHEDULERS = new java.util.EnumMap<>(Backend.class);
 
     /** The route a read takes from this kind of thread. */
     Route route() {
         return switch (this) {
             case IO_URING -> Route.RING;
-            case EPOLL, JDK_VIRTUAL -> Route.POOL;
+            case EPOLL, KQUEUE, JDK_VIRTUAL -> Route.POOL;
             case PLATFORM -> Route.DIRECT;
         };
     }
 
-    static synchronized WeftScheduler scheduler(Backend backend) throws IOException {
-        if (backend == Backend.IO_URING) {
-            if (uring == null) uring = start(Backend.IO_URING, 2);
-            return uring;
-        }
-        if (epoll == null) epoll = start(Backend.EPOLL, 2);
-        return epoll;
+    /** The Weft backend of this kind of thread, or null (a JDK virtual thread, a platform thread). */
+    Backend backend() {
+        return switch (this) {
+            case IO_URING -> Backend.IO_URING;
+            case EPOLL -> Backend.EPOLL;
+            case KQUEUE -> Backend.KQUEUE;
+            case JDK_VIRTUAL, PLATFORM -> null;
+        };
     }
 
-    /** A scheduler of its own, for tests that need a given number of carriers; the caller closes it. */
+    /** Skips the calling test when this kind of thread cannot run here. */
+    void assumeRuns() {
+        if (backend() != null) KqueueTesting.assumeRuns(backend());
+    }
+
+    static synchronized WeftScheduler scheduler(Backend backend) throws IOException {
+        WeftScheduler s = SCHEDULERS.get(backend);
+        if (s == null) {
+            s = start(backend, 2);
+            SCHEDULERS.put(backend, s);
+        }
+        return s;
+    }
+
+    /**
+     * A scheduler of its own, for tests that need a given number of carriers; the caller closes
+     * it. Skips the test when {@code backend} cannot run here.
+     */
     static WeftScheduler start(Backend backend, int carriers) throws IOException {
-        PollerConfig poller = PollerConfig.defaults().withBackend(backend);
-        return WeftScheduler.start(new SchedulerConfig(carriers, 4096, 32, 2000, poller));
+        KqueueTesting.assumeRuns(backend);
+        return WeftScheduler.start(new SchedulerConfig(carriers, 4096, 32, 2000, KqueueTesting.config(backend)));
     }
 
     /** Starts a thread of this kind running {@code body}. */
@@ -60,8 +80,7 @@ enum Where {
             }
         };
         switch (this) {
-            case IO_URING -> scheduler(Backend.IO_URING).startVirtualThread(task);
-            case EPOLL -> scheduler(Backend.EPOLL).startVirtualThread(task);
+            case IO_URING, EPOLL, KQUEUE -> scheduler(backend()).startVirtualThread(task);
             case JDK_VIRTUAL -> Thread.ofVirtual().start(task);
             case PLATFORM -> Thread.ofPlatform().daemon().start(task);
         }
@@ -92,9 +111,7 @@ enum Where {
 
     /** Closes the shared schedulers: a test class's {@code @AfterAll}, before the leak check looks. */
     static synchronized void closeSchedulers() {
-        if (uring != null) uring.close();
-        if (epoll != null) epoll.close();
-        uring = null;
-        epoll = null;
+        SCHEDULERS.values().forEach(WeftScheduler::close);
+        SCHEDULERS.clear();
     }
 }

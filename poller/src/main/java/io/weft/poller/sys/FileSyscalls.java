@@ -12,56 +12,62 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
-import java.util.Locale;
 
 /**
  * The file system calls of the files module's blocking path ({@code openat}, {@code pread},
- * {@code pwrite}, {@code fsync}, {@code fdatasync}, {@code ftruncate}, {@code statx}), with
- * errno captured by the linker, and the Linux flags and {@code struct statx} offsets that both
- * this path and the io_uring one ({@code IORING_OP_OPENAT}, {@code STATX}) use.
+ * {@code pwrite}, {@code fsync}, {@code fdatasync}, {@code ftruncate}, and a stat: {@code statx}
+ * on Linux, {@code fstatat}/{@code fstat} on macOS and FreeBSD), with errno captured by the
+ * linker, and the open flags that both this path and the io_uring one ({@code IORING_OP_OPENAT},
+ * {@code STATX}) use.
+ *
+ * <p>The flags are this system's ({@link FileConstants}: Linux x86_64 or arm64, macOS, FreeBSD),
+ * static finals but not compile-time constants. A flag the system lacks is {@link #UNSUPPORTED}:
+ * {@code O_DIRECT} on macOS, {@code O_DSYNC} on FreeBSD before 13, {@code AT_EMPTY_PATH} off
+ * Linux. Where each stat structure's fields are is {@link StatLayout}'s job.
  *
  * <p>Every method follows {@link Libc}'s convention: {@code >= 0} is success, a negative result
- * is {@code -errno}. Linux only (x86_64 and arm64, whose open flags differ in three bits);
- * elsewhere {@code statx} is missing and calling it throws {@link UnsupportedOperationException}.
- * Any thread.
+ * is {@code -errno}. A function this C library lacks ({@code statx} off Linux) throws
+ * {@link UnsupportedOperationException} naming it. Any thread.
  */
 public final class FileSyscalls {
-    private static final boolean ARM64 = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT)
-            .matches("aarch64|arm64");
+    private static final OsPlatform PLATFORM = OsPlatform.current();
+    private static final FileConstants CONSTANTS = FileConstants.current();
 
-    // open(2) flags, from asm-generic/fcntl.h (x86_64) and arch/arm64's overrides.
+    /** The value of a flag this system does not have. */
+    public static final int UNSUPPORTED = FileConstants.UNSUPPORTED;
+
+    // The same everywhere.
     public static final int O_RDONLY = 0;
-    public static final int O_WRONLY = 01;
-    public static final int O_RDWR = 02;
-    public static final int O_CREAT = 0100;
-    public static final int O_EXCL = 0200;
-    public static final int O_NOCTTY = 0400;
-    public static final int O_TRUNC = 01000;
-    public static final int O_APPEND = 02000;
-    public static final int O_DSYNC = 010000;
-    public static final int O_DIRECT = ARM64 ? 0200000 : 040000;
-    public static final int O_NOFOLLOW = ARM64 ? 0100000 : 0400000;
-    public static final int O_CLOEXEC = 02000000;
-    public static final int O_SYNC = 04000000 | O_DSYNC;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
 
-    /** {@code openat}/{@code statx} relative to the working directory. */
-    public static final int AT_FDCWD = -100;
-    public static final int AT_SYMLINK_NOFOLLOW = 0x100;
-    /** {@code statx} of the descriptor itself, with an empty path. */
-    public static final int AT_EMPTY_PATH = 0x1000;
+    // This system's values (FileConstants).
+    public static final int O_CREAT = CONSTANTS.oCreat;
+    public static final int O_EXCL = CONSTANTS.oExcl;
+    public static final int O_NOCTTY = CONSTANTS.oNoctty;
+    public static final int O_TRUNC = CONSTANTS.oTrunc;
+    public static final int O_APPEND = CONSTANTS.oAppend;
+    /** {@link #UNSUPPORTED} on FreeBSD before 13. */
+    public static final int O_DSYNC = CONSTANTS.oDsync;
+    public static final int O_SYNC = CONSTANTS.oSync;
+    /** {@link #UNSUPPORTED} on macOS. */
+    public static final int O_DIRECT = CONSTANTS.oDirect;
+    public static final int O_NOFOLLOW = CONSTANTS.oNofollow;
+    public static final int O_CLOEXEC = CONSTANTS.oCloexec;
+
+    /** {@code openat}/{@code statx}/{@code fstatat} relative to the working directory. */
+    public static final int AT_FDCWD = CONSTANTS.atFdcwd;
+    public static final int AT_SYMLINK_NOFOLLOW = CONSTANTS.atSymlinkNofollow;
+    /** Linux: {@code statx} of the descriptor itself, with an empty path. Elsewhere {@link #statFd} uses fstat. */
+    public static final int AT_EMPTY_PATH = CONSTANTS.atEmptyPath;
 
     /** {@code statx} mask: type, mode, links, owner, times, inode, size, blocks. */
     public static final int STATX_BASIC_STATS = 0x7ff;
-    /** {@code sizeof(struct statx)}. */
-    public static final long STATX_SIZE = 256;
-    public static final long STATX_MODE = 28;   // u16
-    public static final long STATX_INO = 32;    // u64
-    public static final long STATX_SIZE_FIELD = 40; // u64
-    public static final long STATX_BLOCKS = 48; // u64
-    /** {@code struct statx_timestamp {s64 tv_sec; u32 tv_nsec; s32 pad;}} */
-    public static final long STATX_ATIME = 64;
-    public static final long STATX_CTIME = 96;
-    public static final long STATX_MTIME = 112;
+    /** {@code sizeof(struct statx)}; its fields: {@link StatLayout#LINUX_STATX}. */
+    public static final long STATX_SIZE = StatLayout.LINUX_STATX.byteSize();
+
+    /** macOS {@code fcntl} command: fsync and ask the drive to flush its cache (XNU bsd/sys/fcntl.h). */
+    static final int F_FULLFSYNC = 51;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -85,8 +91,28 @@ public final class FileSyscalls {
     private static final MethodHandle FTRUNCATE = downcall("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle STATX = downcall("statx",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle FSTATAT = downcall(statSymbol("fstatat"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle FSTAT = downcall(statSymbol("fstat"), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+
+    /** The empty path of Linux's {@code statx(fd, "", AT_EMPTY_PATH)}. */
+    private static final MemorySegment EMPTY_PATH = Arena.global().allocate(1);
+
+    /** macOS's ENOTSUP, the errno of an F_FULLFSYNC the file system does not do; no other system reaches it. */
+    private static final int MACOS_ENOTSUP = PLATFORM == OsPlatform.MACOS ? Errno.byName("ENOTSUP") : Errno.ABSENT;
 
     private FileSyscalls() {}
+
+    /**
+     * The C library's name of a stat function whose {@code struct stat} is {@link StatLayout#current()}'s.
+     * macOS on x86_64 keeps the 32-bit-inode {@code struct stat} under the plain names and the
+     * 64-bit-inode one under {@code name$INODE64} (XNU {@code bsd/sys/cdefs.h}:
+     * {@code __DARWIN_SUF_64_BIT_INO_T}, empty where {@code __DARWIN_ONLY_64_BIT_INO_T}, as on arm64).
+     */
+    private static String statSymbol(String name) {
+        boolean macosX86 = PLATFORM == OsPlatform.MACOS && !OsPlatform.isArm64(System.getProperty("os.arch", ""));
+        return macosX86 ? name + "$INODE64" : name;
+    }
 
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
@@ -172,10 +198,20 @@ public final class FileSyscalls {
         }
     }
 
-    /** {@code fsync(2)}, or {@code fdatasync(2)} when {@code dataOnly}. */
+    /**
+     * Flushes the file to stable storage as the JDK's {@code FileChannel.force} does on this
+     * system: {@code fsync(2)}, or {@code fdatasync(2)} when {@code dataOnly}, on Linux and
+     * FreeBSD. On macOS both are {@code fcntl(F_FULLFSYNC)}: its {@code fsync} leaves the data in
+     * the drive's cache, and its {@code fdatasync} is not a documented call; when the file system
+     * does not do F_FULLFSYNC ({@code ENOTSUP}, e.g. some network file systems), {@code fsync}.
+     */
     public static int fsync(int fd, boolean dataOnly) {
         MemorySegment s = CALL_STATE_SLOT.get();
         try {
+            if (PLATFORM == OsPlatform.MACOS) {
+                int r = Libc.fcntl(fd, F_FULLFSYNC, 0);
+                return r == -MACOS_ENOTSUP ? result((int) FSYNC.invokeExact(s, fd), s) : r;
+            }
             return result(dataOnly ? (int) FDATASYNC.invokeExact(s, fd) : (int) FSYNC.invokeExact(s, fd), s);
         } catch (Throwable t) {
             throw unexpected(t);
@@ -191,11 +227,45 @@ public final class FileSyscalls {
         }
     }
 
-    /** {@code statx(2)} into {@code buf} ({@link #STATX_SIZE} bytes). */
+    /** {@code statx(2)} into {@code buf} ({@link #STATX_SIZE} bytes). Linux only. */
     public static int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment buf) {
         MemorySegment s = CALL_STATE_SLOT.get();
         try {
             return result((int) STATX.invokeExact(s, dirfd, path, flags, mask, buf), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * A stat of {@code path} (a NUL-terminated native string, relative to the working directory)
+     * into {@code buf} of {@link StatLayout#current()}'s size, following a final symbolic link
+     * unless {@code noFollow}: {@code statx} on Linux, {@code fstatat} elsewhere.
+     */
+    public static int statPath(MemorySegment path, boolean noFollow, MemorySegment buf) {
+        int flags = noFollow ? AT_SYMLINK_NOFOLLOW : 0;
+        if (PLATFORM == OsPlatform.LINUX) {
+            return statx(AT_FDCWD, path, flags, STATX_BASIC_STATS, buf);
+        }
+        MemorySegment s = CALL_STATE_SLOT.get();
+        try {
+            return result((int) FSTATAT.invokeExact(s, AT_FDCWD, path, buf, flags), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * A stat of descriptor {@code fd} into {@code buf} of {@link StatLayout#current()}'s size:
+     * {@code statx(fd, "", AT_EMPTY_PATH)} on Linux, {@code fstat} elsewhere.
+     */
+    public static int statFd(int fd, MemorySegment buf) {
+        if (PLATFORM == OsPlatform.LINUX) {
+            return statx(fd, EMPTY_PATH, AT_EMPTY_PATH, STATX_BASIC_STATS, buf);
+        }
+        MemorySegment s = CALL_STATE_SLOT.get();
+        try {
+            return result((int) FSTAT.invokeExact(s, fd, buf), s);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -9,6 +9,9 @@ import java.util.Locale;
  * {@link SocketConstants} and {@link ErrnoNames}; x86_64 and arm64 share them on each system.
  *
  * <p>libkqueue on Linux is still {@link #LINUX}: it swaps the poller, not the C library.
+ * The file layer's values ({@link FileConstants}, {@link StatLayout}) also depend on the
+ * architecture (Linux arm64's open flags) and the version (FreeBSD's {@code O_DSYNC} and
+ * {@code struct stat}), read with {@link #isArm64} and {@link #majorVersion}.
  */
 public enum OsPlatform {
     LINUX,
@@ -35,6 +38,21 @@ public enum OsPlatform {
             return FREEBSD;
         }
         return LINUX;
+    }
+
+    /** Whether {@code os.arch} names 64-bit ARM ({@code aarch64} on Linux, {@code arm64} or {@code aarch64} on macOS). */
+    static boolean isArm64(String osArch) {
+        String arch = osArch.toLowerCase(Locale.ROOT);
+        return arch.equals("aarch64") || arch.equals("arm64");
+    }
+
+    /** The leading number of {@code os.version}, e.g. 14 for {@code "14.1-RELEASE"}; 0 when there is none. */
+    static int majorVersion(String osVersion) {
+        int end = 0;
+        while (end < osVersion.length() && Character.isDigit(osVersion.charAt(end))) {
+            end++;
+        }
+        return end == 0 ? 0 : Integer.parseInt(osVersion.substring(0, end));
     }
 
     /** Whether this is a BSD-derived system (macOS or FreeBSD): {@code sin_len}, 0xffff socket level. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weft.poller.sys.Errno;
 import io.weft.poller.sys.FileSyscalls;
 import io.weft.poller.sys.Sockets;
+import io.weft.poller.sys.StatLayout;
 import io.weft.poller.testkit.LeakCheck;
 import io.weft.poller.testkit.Recorder.Done;
 import java.lang.foreign.MemorySegment;
@@ -54,8 +55,8 @@ class UringOpenStatxFsyncTest extends UringTestBase {
         MemorySegment statx = buffer(FileSyscalls.STATX_SIZE);
         ring.statx(fd, path(Path.of("")), FileSyscalls.AT_EMPTY_PATH, FileSyscalls.STATX_BASIC_STATS, statx, 5);
         assertEquals(0, rec.awaitOnly(ring, 5).result());
-        assertEquals(1234, statx.get(ValueLayout.JAVA_LONG, FileSyscalls.STATX_SIZE_FIELD));
-        int mode = Short.toUnsignedInt(statx.get(ValueLayout.JAVA_SHORT, FileSyscalls.STATX_MODE));
+        assertEquals(1234, StatLayout.LINUX_STATX.fileSize(statx));
+        int mode = StatLayout.LINUX_STATX.mode(statx);
         assertEquals(0100000, mode & 0170000, "a regular file");
         assertEquals(0, mode & 0777 & ~0640, "no permission beyond the mode asked for (the umask may take some)");
 
