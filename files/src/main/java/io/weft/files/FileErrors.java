@@ -21,6 +21,7 @@ final class FileErrors {
     static final int EINTR = Errno.EINTR;
     static final int EAGAIN = Errno.EAGAIN;
     static final int ECANCELED = Errno.ECANCELED;
+    static final int EOPNOTSUPP = Errno.EOPNOTSUPP;
     static final int EISDIR = Errno.byName("EISDIR");
     static final int ELOOP = Errno.byName("ELOOP");
 

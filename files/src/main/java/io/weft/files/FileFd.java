@@ -29,6 +29,14 @@ final class FileFd {
     /** Bit 31: closed; bits 0-30: holds (threads inside a call, and pool calls in flight). */
     private final AtomicInteger state = new AtomicInteger();
     private final Set<Abortable> inflight = ConcurrentHashMap.newKeySet();
+    /**
+     * The file system answered {@code EOPNOTSUPP} to a page-cache-only read
+     * ({@code RWF_NOWAIT}): reads go straight to the ring. Racy on purpose: a stale false
+     * costs one more refused call.
+     */
+    boolean noWaitRefused;
+    /** Reads answered from the page cache, for the yield every 8th; racy on purpose (a lost count only shifts one yield). */
+    int cachedReadStreak;
 
     FileFd(int fd) {
         this(fd, FileIo::closeDescriptor);

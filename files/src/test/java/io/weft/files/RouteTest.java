@@ -56,4 +56,37 @@ class RouteTest {
         }
         assertTrue(BlockingPool.size() >= 1);
     }
+
+    /**
+     * On io_uring a read the page cache can answer is one {@code preadv2(RWF_NOWAIT)} on the
+     * carrier, not a ring round trip; the bytes are the file's, at every offset and to the end.
+     */
+    @ParameterizedTest
+    @EnumSource(Where.class)
+    void cachedReadsSkipTheRing(Where where) throws Exception {
+        Path p = dir.resolve("cached");
+        byte[] data = new byte[3 * 4096 + 123];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i * 31);
+        java.nio.file.Files.write(p, data); // just written: in the page cache
+        long before = FileIo.cachedReads();
+        byte[] got = where.call(() -> {
+            try (WeftFileChannel ch = WeftFiles.open(p, READ)) {
+                ByteBuffer heap = ByteBuffer.allocate(data.length + 10);
+                while (ch.read(heap) > 0) { }
+                ByteBuffer direct = ByteBuffer.allocateDirect(100);
+                ch.read(direct, 4000); // positional, into a direct buffer in place
+                assertEquals(-1, ch.read(ByteBuffer.allocate(10), data.length), "end of file");
+                assertEquals(100, direct.position());
+                for (int i = 0; i < 100; i++) assertEquals(data[4000 + i], direct.get(i), "byte " + (4000 + i));
+                return java.util.Arrays.copyOf(heap.array(), heap.position());
+            }
+        });
+        org.junit.jupiter.api.Assertions.assertArrayEquals(data, got);
+        long cached = FileIo.cachedReads() - before;
+        if (where.route() == Route.RING) {
+            assertTrue(cached >= 3, "reads answered from the page cache: " + cached);
+        } else {
+            assertEquals(0, cached, "only ring reads ask the page cache first");
+        }
+    }
 }

@@ -352,6 +352,17 @@ public final class WeftScheduler implements Executor, AutoCloseable {
     }
 
     /**
+     * Whether other virtual threads are queued to run on the calling thread's carrier (or in its
+     * scheduler's overflow queue): a Weft virtual thread whose calls complete without blocking
+     * (reads from the page cache) never unmounts by itself, and should {@link Thread#yield} now
+     * and then when this says so. False off a Weft carrier.
+     */
+    public static boolean othersWaiting() {
+        Carrier c = Carrier.current();
+        return c != null && (!c.runQueue.isEmpty() || !c.scheduler.overflow().isEmpty());
+    }
+
+    /**
      * Wakes the thread waiting for {@code fd} to become ready for {@code event}, if any, with
      * {@link WaitResult#CANCELLED}; true if there was one. Any thread.
      */

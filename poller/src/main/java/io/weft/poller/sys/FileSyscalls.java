@@ -80,6 +80,9 @@ public final class FileSyscalls {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
     private static final MethodHandle PREAD = downcall("pread",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    // Linux 4.6+, glibc 2.26+; missing elsewhere (then preadNoWait answers EOPNOTSUPP).
+    private static final MethodHandle PREADV2 = PLATFORM == OsPlatform.LINUX ? downcall("preadv2",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT)) : null;
     private static final MethodHandle PWRITE = downcall("pwrite",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle WRITE = downcall("write",
@@ -162,6 +165,32 @@ public final class FileSyscalls {
             return result((long) PREAD.invokeExact(s, fd, buf, count, offset), s);
         } catch (Throwable t) {
             throw unexpected(t);
+        }
+    }
+
+    /** {@code preadv2}'s flag: fail with {@code EAGAIN} rather than wait for the disk (Linux 4.14+). */
+    public static final int RWF_NOWAIT = 0x8;
+
+    /**
+     * {@code preadv2(fd, {buf, count}, 1, offset, RWF_NOWAIT)}: a read that only copies what is
+     * already in the page cache, {@code -EAGAIN} when it would have to wait for the disk (it may
+     * return fewer bytes, those that were cached), {@code -EOPNOTSUPP} where the file (or this
+     * system) cannot say. {@code offset} -1 reads at, and advances, the descriptor's position.
+     */
+    public static long preadNoWait(int fd, MemorySegment buf, long count, long offset) {
+        if (PREADV2 == null) {
+            return -Errno.EOPNOTSUPP;
+        }
+        MemorySegment s = CALL_STATE_SLOT.get();
+        MemorySegment iov = NativeMemory.allocateUninitialized(16); // struct iovec {void *base; size_t len;}
+        try {
+            iov.set(JAVA_LONG, 0, buf.address());
+            iov.set(JAVA_LONG, 8, count);
+            return result((long) PREADV2.invokeExact(s, fd, iov, 1, offset, RWF_NOWAIT), s);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        } finally {
+            NativeMemory.free(iov);
         }
     }
 
