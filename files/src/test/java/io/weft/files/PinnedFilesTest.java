@@ -2,7 +2,6 @@ package io.weft.files;
 
 import static java.nio.file.StandardOpenOption.READ;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.weft.poller.Backend;
 import io.weft.poller.testkit.LeakCheck;
@@ -13,10 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,23 +75,6 @@ class PinnedFilesTest {
 
     /** Runs {@code body} on a Weft virtual thread; fails, rather than hanging the build, after 10 s. */
     private static <T> T onWeft(WeftScheduler weft, String what, Callable<T> body) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        weft.startVirtualThread(() -> {
-            try {
-                f.complete(body.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        try {
-            return f.get(10, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            return fail(what + " did not complete within 10 s: the pinned thread parked its carrier, which then"
-                    + " never reaped its ring again (" + weft.stats() + ")");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception x) throw x;
-            if (e.getCause() instanceof Error x) throw x;
-            throw e;
-        }
+        return Pinned.runOn(weft::startVirtualThread, what, body, weft::stats);
     }
 }

@@ -2,7 +2,6 @@ package io.weft.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.weft.poller.Backend;
 import io.weft.poller.testkit.LeakCheck;
@@ -17,9 +16,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -135,24 +132,7 @@ class PinnedSocketsTest {
 
     /** Runs {@code body} on a Weft virtual thread; fails, rather than hanging the build, after 10 s. */
     private static <T> T onWeft(WeftScheduler weft, String what, Callable<T> body) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        weft.startVirtualThread(() -> {
-            try {
-                f.complete(body.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        try {
-            return f.get(10, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            return fail(what + " did not complete within 10 s: the pinned thread parked its carrier, which then"
-                    + " never reaped its ring or polled its poller again (" + weft.stats() + ")");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception x) throw x;
-            if (e.getCause() instanceof Error x) throw x;
-            throw e;
-        }
+        return Pinned.runOn(weft::startVirtualThread, what, body, weft::stats);
     }
 
     /** An ordinary virtual thread on the same (only) carrier then does a socket exchange. */

@@ -3,7 +3,6 @@ package io.weft.scheduler;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.weft.poller.Backend;
 import io.weft.poller.testkit.LeakCheck;
@@ -11,10 +10,7 @@ import io.weft.poller.testkit.Loopback;
 import io.weft.poller.testkit.Pinned;
 import io.weft.poller.sys.Sockets;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -171,29 +167,9 @@ class PinnedThreadsTest {
         }
     }
 
-    /**
-     * Runs {@code body} on a Weft virtual thread and returns its result; fails, rather than
-     * hanging the build, when it has not finished in 10 s.
-     */
+    /** Runs {@code body} on a Weft virtual thread; fails, rather than hanging the build, after 10 s. */
     static <T> T onWeft(WeftScheduler weft, String what, Callable<T> body) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        weft.startVirtualThread(() -> {
-            try {
-                f.complete(body.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        try {
-            return f.get(10, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            return fail(what + " did not end within 10 s: the pinned thread parked its carrier, which then never"
-                    + " polled again (" + weft.stats() + ")");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception x) throw x;
-            if (e.getCause() instanceof Error x) throw x;
-            throw e;
-        }
+        return Pinned.runOn(weft::startVirtualThread, what, body, weft::stats);
     }
 
     /** Another virtual thread on the (one) carrier runs, sleeps and waits for a descriptor. */

@@ -11,6 +11,12 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Runs a piece of a test on the calling thread while a virtual thread there is <em>pinned</em>
@@ -63,6 +69,33 @@ public final class Pinned {
             }
             return null;
         });
+    }
+
+    /**
+     * Runs {@code body} on a thread {@code start} starts (a Weft virtual thread) and returns
+     * its result or rethrows what it threw; fails, rather than hanging the build, when it has
+     * not finished in 10 s, saying {@code what} hung and the scheduler's {@code state}.
+     */
+    public static <T> T runOn(Consumer<Runnable> start, String what, Callable<T> body, Supplier<?> state)
+            throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        start.accept(() -> {
+            try {
+                f.complete(body.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        try {
+            return f.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError(what + " did not end within 10 s: the pinned thread parked its carrier, which"
+                    + " then never reaped its ring or polled its poller again (" + state.get() + ")");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception x) throw x;
+            if (e.getCause() instanceof Error x) throw x;
+            throw e;
+        }
     }
 
     private interface Trigger {
