@@ -19,6 +19,8 @@ final class AgentCounters {
     static final LongAdder FILE_READS = new LongAdder();
     /** FileChannel writes of Weft virtual threads made as io_uring operations (files=weft). */
     static final LongAdder FILE_WRITES = new LongAdder();
+    /** FileChannel reads of Weft virtual threads answered from the page cache without the ring (files=weft). */
+    static final LongAdder FILE_CACHED_READS = new LongAdder();
 
 
     private AgentCounters() {}

@@ -26,6 +26,12 @@ public interface AgentMXBean {
     /** FileChannel writes of Weft virtual threads made on the carriers' rings (files=weft). */
     long getFileRingWrites();
 
+    /**
+     * FileChannel reads of Weft virtual threads answered from the page cache by
+     * {@code preadv2(RWF_NOWAIT)} on the carrier, without the ring (files=weft).
+     */
+    long getFileCachedReads();
+
     /** The options in force, as given. */
     String getOptions();
 

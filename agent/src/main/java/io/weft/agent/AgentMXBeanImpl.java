@@ -48,6 +48,11 @@ final class AgentMXBeanImpl implements AgentMXBean {
     }
 
     @Override
+    public long getFileCachedReads() {
+        return AgentCounters.FILE_CACHED_READS.sum();
+    }
+
+    @Override
     public String getOptions() {
         return options;
     }

@@ -14,7 +14,7 @@ import javax.management.ObjectName;
  */
 public final class AgentStatus {
     public static final String[] COUNTERS = {"WeftWaits", "WeftSelectorWaits", "JdkFallbacks", "StopPolls", "ThreadsRouted",
-        "FileRingReads", "FileRingWrites"};
+        "FileRingReads", "FileRingWrites", "FileCachedReads"};
 
     private AgentStatus() {}
 
