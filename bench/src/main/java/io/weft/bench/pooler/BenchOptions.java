@@ -52,7 +52,7 @@ record BenchOptions(
               --quick              3 s runs, 1 s warm-up, 10 and 50 clients; writes no docs
                                    unless --docs is given (about 2 minutes)
               --duration S         seconds of each measured pgbench run (default 20)
-              --warmup S           seconds of the unmeasured run before each one (default 5)
+              --warmup S           seconds of the unmeasured run before each one (default 15)
               --clients LIST       client counts, comma-separated (default 10,50,200)
               --jobs N             pgbench threads, -j (default 2)
               --scale N            pgbench -i -s (default 10)
@@ -133,7 +133,9 @@ record BenchOptions(
         if (clients == null) clients = quick ? List.of(10, 50) : List.of(10, 50, 200);
         clients = clients.stream().distinct().sorted().toList();
         int d = duration != null ? duration : quick ? 3 : 20;
-        int w = warmup != null ? warmup : quick ? 1 : 5;
+        // 15 s: C2 compiles the relay's server loop about 7 s into a run (async-profiler, session 6);
+        // a shorter warm-up charged that compile to the measured window.
+        int w = warmup != null ? warmup : quick ? 1 : 15;
         int maxClients = clients.get(clients.size() - 1);
         int pool = poolSize != null ? poolSize : pipeline.equals("session") ? maxClients : 20;
         if (pipeline.equals("session") && pool < maxClients) {
