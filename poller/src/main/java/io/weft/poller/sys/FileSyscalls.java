@@ -168,6 +168,10 @@ public final class FileSyscalls {
         }
     }
 
+    /** A {@code struct iovec {void *base; size_t len;}} per thread, like {@link #CALL_STATE_SLOT}'s errno slot. */
+    private static final ThreadLocal<MemorySegment> IOVEC_SLOT =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16, 8));
+
     /** {@code preadv2}'s flag: fail with {@code EAGAIN} rather than wait for the disk (Linux 4.14+). */
     public static final int RWF_NOWAIT = 0x8;
 
@@ -182,15 +186,13 @@ public final class FileSyscalls {
             return -Errno.EOPNOTSUPP;
         }
         MemorySegment s = CALL_STATE_SLOT.get();
-        MemorySegment iov = NativeMemory.allocateUninitialized(16); // struct iovec {void *base; size_t len;}
+        MemorySegment iov = IOVEC_SLOT.get(); // the thread's own: no malloc/free per read
         try {
             iov.set(JAVA_LONG, 0, buf.address());
             iov.set(JAVA_LONG, 8, count);
             return result((long) PREADV2.invokeExact(s, fd, iov, 1, offset, RWF_NOWAIT), s);
         } catch (Throwable t) {
             throw unexpected(t);
-        } finally {
-            NativeMemory.free(iov);
         }
     }
 
