@@ -35,6 +35,24 @@ public enum NetMode {
         return sendFirst;
     }
 
+    /** Property: the default of {@link WeftSocket#setWriteBehind} for new sockets (false). */
+    public static final String WRITE_BEHIND_PROPERTY = "weft.net.writeBehind";
+
+    private static volatile boolean writeBehind = Boolean.parseBoolean(System.getProperty(WRITE_BEHIND_PROPERTY, "false"));
+
+    /**
+     * Whether new {@link WeftSocket}s start with write-behind on ({@code weft.net.writeBehind},
+     * default false): see {@link WeftSocket#setWriteBehind}.
+     */
+    public static boolean writeBehind() {
+        return writeBehind;
+    }
+
+    /** Changes {@link #writeBehind()} for sockets made from now on, process-wide (tests and benchmarks). */
+    public static void setWriteBehind(boolean on) {
+        writeBehind = on;
+    }
+
     /** Changes {@link #sendFirst()} process-wide (tests and benchmarks). */
     public static void setSendFirst(boolean on) {
         sendFirst = on;

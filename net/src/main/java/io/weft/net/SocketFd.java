@@ -1,9 +1,9 @@
 package io.weft.net;
 
 import io.weft.poller.sys.Sockets;
+import io.weft.scheduler.WeftPark;
 import java.net.SocketException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A socket descriptor shared by the threads using it, closed only once none of them is inside
@@ -65,10 +65,12 @@ final class SocketFd {
         } while (!state.compareAndSet(s, s | CLOSED));
         wakeUsers.run();
         // Users were woken: their cancelled waits and operations end within microseconds (a
-        // platform thread in poll(2) notices within its 20 ms slice).
+        // platform thread in poll(2) notices within its 20 ms slice). WeftPark: a closer pinned
+        // to the carrier whose ring holds one of those operations (a write-behind send of its
+        // own) must drive that carrier, or the operation's completion never comes.
         long pause = 10_000;
         while ((state.get() & ~CLOSED) != 0) {
-            LockSupport.parkNanos(pause);
+            WeftPark.parkNanos(this, pause);
             pause = Math.min(pause * 2, 5_000_000);
         }
         try {

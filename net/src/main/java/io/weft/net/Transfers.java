@@ -32,6 +32,10 @@ final class Transfers {
     /** The operation in flight in each direction, for close to cancel. */
     private final OperationHolder readOp = new OperationHolder();
     private final OperationHolder writeOp = new OperationHolder();
+    /** How long close lets a write-behind send go on before it cancels it. */
+    static final long CLOSE_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    /** The write-behind send not yet settled by a later write, if any; set under writeLock, read by close. */
+    private volatile BehindSend behind;
 
     Transfers(SocketFd socket) {
         this.socket = socket;
@@ -45,6 +49,15 @@ final class Transfers {
     void wakeAll() {
         readOp.cancel();
         writeOp.cancel();
+        // A write that returned must not lose its bytes to a close that follows it: the JDK's
+        // would have put them in the socket buffer already. So the send behind goes on (close
+        // waits for it: it holds the descriptor) and is cancelled only if it is still out
+        // after CLOSE_GRACE_NANOS, when the peer reads nothing: then it is what a JDK write
+        // still blocked for room would be, which close makes fail too.
+        BehindSend b = behind;
+        if (b != null) {
+            b.cancelAfter(CLOSE_GRACE_NANOS);
+        }
     }
 
     // ---- reading ------------------------------------------------------------------------
@@ -238,24 +251,108 @@ final class Transfers {
 
     // ---- writing ------------------------------------------------------------------------
 
-    /** Writes all of {@code b[off, off+len)}. */
-    void write(byte[] b, int off, int len) throws IOException {
+    /**
+     * Writes all of {@code b[off, off+len)}.
+     *
+     * <p>With {@code writeBehind} (a {@link WeftSocket#setWriteBehind} socket) in completion
+     * mode, the last up to {@link IoBuffers#SIZE} bytes go out as a {@link BehindSend}: the
+     * write returns once the send is queued on the ring, without parking for its completion
+     * (for a request/response relay, one park fewer per message). The next write, or
+     * {@link #settleWrites}, first waits for it and throws its failure, as the JDK reports a
+     * failure the kernel found after a write returned: on a later call. Bytes before that last
+     * piece are sent as usual, so at most one send is behind.
+     */
+    void write(byte[] b, int off, int len, boolean writeBehind) throws IOException {
         writeLock.lock();
         try {
-            socket.acquire();
-            MemorySegment buf = IoBuffers.take(len);
-            try {
-                int end = off + len;
-                boolean completion = completionMode(); // a thread does not change carriers' kind mid-write
-                while (off < end) {
-                    int chunk = Math.min(end - off, (int) buf.byteSize());
-                    MemorySegment.copy(b, off, buf, ValueLayout.JAVA_BYTE, 0, chunk);
-                    off += completion ? sendCompletion(buf, chunk) : sendReady(buf, chunk);
-                }
-            } finally {
-                IoBuffers.give(buf);
-                socket.release();
+            settleBehind();
+            int tail = 0;
+            if (writeBehind && completionMode()) {
+                tail = len % IoBuffers.SIZE == 0 ? IoBuffers.SIZE : len % IoBuffers.SIZE;
             }
+            if (len > tail) {
+                writeNow(b, off, len - tail);
+            }
+            if (tail > 0) {
+                startBehind(b, off + len - tail, tail);
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Under writeLock: writes all of {@code b[off, off+len)} and returns when it is sent. */
+    private void writeNow(byte[] b, int off, int len) throws IOException {
+        socket.acquire();
+        MemorySegment buf = IoBuffers.take(len);
+        try {
+            int end = off + len;
+            boolean completion = completionMode(); // a thread does not change carriers' kind mid-write
+            while (off < end) {
+                int chunk = Math.min(end - off, (int) buf.byteSize());
+                MemorySegment.copy(b, off, buf, ValueLayout.JAVA_BYTE, 0, chunk);
+                off += completion ? sendCompletion(buf, chunk) : sendReady(buf, chunk);
+            }
+        } finally {
+            IoBuffers.give(buf);
+            socket.release();
+        }
+    }
+
+    /** Under writeLock, in completion mode: queues {@code b[off, off+len)} ({@code len <= SIZE}) as the send behind. */
+    private void startBehind(byte[] b, int off, int len) throws IOException {
+        socket.acquire(); // released by the send when it ends
+        MemorySegment buf = IoBuffers.take(len);
+        MemorySegment.copy(b, off, buf, ValueLayout.JAVA_BYTE, 0, len);
+        BehindSend op = new BehindSend(socket, buf, len);
+        try {
+            op.start();
+        } catch (IOException | RuntimeException e) {
+            IoBuffers.give(buf);
+            socket.release();
+            throw e;
+        }
+        behind = op;
+    }
+
+    /**
+     * Under writeLock: waits for the send behind, if any, and throws if it did not send
+     * everything. An interrupt while waiting cancels it, as it cancels a blocking write.
+     */
+    private void settleBehind() throws IOException {
+        BehindSend op = behind;
+        if (op == null) {
+            return;
+        }
+        int r = op.await();
+        behind = null;
+        if (op.allSent()) {
+            return;
+        }
+        // A cancelled send may have sent part of its bytes: its result is then that count.
+        if (op.interruptCancelled()) {
+            throw new InterruptedIOException(); // java.net.Socket closes the socket for a virtual thread
+        }
+        if (socket.isClosed() || r >= 0 || r == -Errno.ECANCELED) {
+            throw new SocketException("Socket closed");
+        }
+        throw writeFailure(r, false);
+    }
+
+    /** Whether a write-behind send is still in flight (for tests). */
+    boolean sendBehindPending() {
+        BehindSend b = behind;
+        return b != null && !b.isDone();
+    }
+
+    /**
+     * Waits until the send behind, if any, has gone out, so that what follows (shutdownOutput's
+     * FIN) comes after it; throws its failure.
+     */
+    void settleWrites() throws IOException {
+        writeLock.lock();
+        try {
+            settleBehind();
         } finally {
             writeLock.unlock();
         }

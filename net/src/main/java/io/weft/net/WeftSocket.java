@@ -13,9 +13,51 @@ import java.net.Socket;
  * {@code java.net.Socket}'s contract, unchanged.
  */
 public class WeftSocket extends Socket {
+    private final WeftSocketImpl impl;
+
     /** An unconnected socket. */
     public WeftSocket() throws IOException {
-        super(new WeftSocketImpl(false));
+        this(new WeftSocketImpl(false));
+    }
+
+    private WeftSocket(WeftSocketImpl impl) throws IOException {
+        super(impl);
+        this.impl = impl;
+    }
+
+    /**
+     * Write-behind: whether a write on a Weft virtual thread in completion mode returns as
+     * soon as its last up to 16 KiB are queued on the ring as a send, instead of parking until
+     * the send's completion. The send finishes by itself (a short send sends the rest from its
+     * completion); the socket's next write, or {@link #shutdownOutput()}, waits for it first and
+     * throws if it failed; {@link #close()} lets it finish (the close returns once it is done)
+     * and cancels it only if it is still out after a second, when the peer reads nothing: what
+     * a JDK write still blocked for room would be.
+     *
+     * <p>The difference an application can see: a failure the kernel reports for those bytes
+     * (a reset connection) comes from the next write instead of this one, as it does anyway
+     * when the kernel finds it after the write returned. For request/response protocols (a
+     * relay, a proxy, a server answering requests) it saves one park and resume of the thread
+     * per write. Off by default ({@code weft.net.writeBehind} changes the default); no effect
+     * in readiness mode, on epoll or kqueue, or on threads that are not Weft virtual threads.
+     */
+    public void setWriteBehind(boolean on) {
+        impl.setWriteBehind(on);
+    }
+
+    /** Whether write-behind is on ({@link #setWriteBehind}). */
+    public boolean writeBehind() {
+        return impl.writeBehind();
+    }
+
+    /** Whether a write-behind send is still in flight (for tests). */
+    boolean sendBehindPending() {
+        return impl.sendBehindPending();
+    }
+
+    /** Whether a close has begun (its descriptor marked closed), even if it has not returned yet (for tests). */
+    boolean closeBegun() {
+        return impl.isClosed();
     }
 
     /** A socket connected to {@code host:port}. */

@@ -42,6 +42,8 @@ final class WeftSocketImpl extends SocketImpl {
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
     private volatile int timeoutMillis;
+    /** {@link WeftSocket#setWriteBehind}; starts as {@link NetMode#writeBehind()}. */
+    private volatile boolean writeBehind = NetMode.writeBehind();
     private InputStream in;
     private OutputStream out;
 
@@ -296,9 +298,10 @@ final class WeftSocketImpl extends SocketImpl {
     void write(byte[] b, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
         open();
-        // After shutdownOutput the kernel refuses with EPIPE: "Broken pipe", as the JDK reports it.
+        // After shutdownOutput the kernel refuses with EPIPE: "Broken pipe", as the JDK reports
+        // it; from this call, so not behind.
         if (len > 0) {
-            transfers.write(b, off, len);
+            transfers.write(b, off, len, writeBehind && !outputShutdown);
         }
     }
 
@@ -326,6 +329,10 @@ final class WeftSocketImpl extends SocketImpl {
 
     @Override
     protected void shutdownOutput() throws IOException {
+        Transfers t = transfers;
+        if (t != null) {
+            t.settleWrites(); // a write-behind send goes out before the FIN
+        }
         synchronized (stateLock) {
             SocketFd s = open();
             if (!outputShutdown) {
@@ -350,6 +357,20 @@ final class WeftSocketImpl extends SocketImpl {
     @Override
     protected void sendUrgentData(int data) throws IOException {
         throw new SocketException("Urgent data not supported");
+    }
+
+    void setWriteBehind(boolean on) {
+        writeBehind = on;
+    }
+
+    boolean writeBehind() {
+        return writeBehind;
+    }
+
+    /** Whether a write-behind send is still in flight (for tests). */
+    boolean sendBehindPending() {
+        Transfers t = transfers;
+        return t != null && t.sendBehindPending();
     }
 
     // ---- options ----------------------------------------------------------------------

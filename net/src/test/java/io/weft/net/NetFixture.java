@@ -16,22 +16,33 @@ import java.util.stream.Stream;
  * mode, with epoll, with kqueue, or on a platform thread.
  */
 enum NetFixture {
-    URING_COMPLETION(Backend.IO_URING, NetMode.COMPLETION, false),
-    URING_COMPLETION_SEND_FIRST(Backend.IO_URING, NetMode.COMPLETION, true),
-    URING_READINESS(Backend.IO_URING, NetMode.READINESS, false),
-    EPOLL(Backend.EPOLL, NetMode.READINESS, false),
+    URING_COMPLETION(Backend.IO_URING, NetMode.COMPLETION, false, false),
+    URING_COMPLETION_SEND_FIRST(Backend.IO_URING, NetMode.COMPLETION, true, false),
+    /** Every socket made while it runs has write-behind on ({@link WeftSocket#setWriteBehind}). */
+    URING_COMPLETION_WRITE_BEHIND(Backend.IO_URING, NetMode.COMPLETION, false, true),
+    URING_READINESS(Backend.IO_URING, NetMode.READINESS, false, false),
+    EPOLL(Backend.EPOLL, NetMode.READINESS, false, false),
     /** Readiness, as on epoll; skips unless kqueue runs here (on Linux: -Dweft.kqueue.library). */
-    KQUEUE(Backend.KQUEUE, NetMode.READINESS, false),
-    PLATFORM_THREAD(null, NetMode.COMPLETION, false);
+    KQUEUE(Backend.KQUEUE, NetMode.READINESS, false, false),
+    PLATFORM_THREAD(null, NetMode.COMPLETION, false, false);
 
     final Backend backend;
     final NetMode mode;
     final boolean sendFirst;
+    final boolean writeBehind;
 
-    NetFixture(Backend backend, NetMode mode, boolean sendFirst) {
+    NetFixture(Backend backend, NetMode mode, boolean sendFirst, boolean writeBehind) {
         this.backend = backend;
         this.mode = mode;
         this.sendFirst = sendFirst;
+        this.writeBehind = writeBehind;
+    }
+
+    /** Puts the process-wide settings {@link #start} changes back to their defaults. */
+    static void reset() {
+        NetMode.set(NetMode.COMPLETION);
+        NetMode.setSendFirst(false);
+        NetMode.setWriteBehind(false);
     }
 
     static Stream<NetFixture> all() {
@@ -42,6 +53,7 @@ enum NetFixture {
     WeftScheduler start() throws IOException {
         NetMode.set(mode);
         NetMode.setSendFirst(sendFirst);
+        NetMode.setWriteBehind(writeBehind);
         if (backend == null) {
             return null;
         }

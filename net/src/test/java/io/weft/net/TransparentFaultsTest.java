@@ -53,8 +53,7 @@ class TransparentFaultsTest {
 
     @AfterAll
     static void resetModeAndCheckCancelledWaits() {
-        NetMode.set(NetMode.COMPLETION);
-        NetMode.setSendFirst(false);
+        NetFixture.reset();
         assertTrue(cancelledWaits > 0, "no readiness wait was cancelled (poll:ECANCELED) in the readiness fixtures");
     }
 

@@ -38,8 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WeftSocketTest {
     @AfterAll
     static void resetMode() {
-        NetMode.set(NetMode.COMPLETION);
-        NetMode.setSendFirst(false);
+        NetFixture.reset();
     }
 
     @ParameterizedTest

@@ -34,6 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ServerSocketFactory;
 import javax.net.SocketFactory;
 import io.weft.net.WeftServerSocketFactory;
+import io.weft.net.WeftSocket;
 import io.weft.net.WeftSocketFactory;
 
 /**
@@ -77,8 +78,11 @@ public final class PoolerServer implements PoolerControl, AutoCloseable {
         this.weft = weft;
         this.threads = counted(threads);
         // On Weft's carriers the sockets are Weft's too (io_uring completion mode where
-        // available); on JDK virtual threads, the JDK's.
-        SocketFactory sockets = weft == null ? SocketFactory.getDefault() : WeftSocketFactory.getDefault();
+        // available); on JDK virtual threads, the JDK's. write_behind: a relayed message's
+        // write returns once its send is queued (WeftSocket.setWriteBehind), one park fewer
+        // per message.
+        SocketFactory sockets = weft == null ? SocketFactory.getDefault()
+                : config.writeBehind() ? WeftSocketFactory.writingBehind() : WeftSocketFactory.getDefault();
         ServerSocketFactory listeners = weft == null ? ServerSocketFactory.getDefault()
                 : WeftServerSocketFactory.getDefault();
         this.pools = new PoolManager(config, this.threads, sockets);
@@ -200,6 +204,7 @@ public final class PoolerServer implements PoolerControl, AutoCloseable {
         while (listening) {
             try {
                 Socket s = listener.accept();
+                if (s instanceof WeftSocket w) w.setWriteBehind(config.writeBehind());
                 threads.newThread(new ClientSession(s, context)).start();
             } catch (IOException e) {
                 if (listening) LOG.log(Level.ERROR, "accept failed: " + e.getMessage());

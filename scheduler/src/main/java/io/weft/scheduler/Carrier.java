@@ -60,6 +60,8 @@ final class Carrier extends Thread {
     private BufferRing recvBuffers;
     private int fairnessTick;
     private volatile boolean terminate;
+    /** Set when the poller starts closing ({@link #closing()}). Carrier thread only. */
+    private boolean closing;
     /** Set by {@link PinnedWatch} (then it unparks this thread), cleared by {@link PinnedWaits}. */
     final PinnedKick kick = new PinnedKick();
     /**
@@ -301,6 +303,14 @@ final class Carrier extends Thread {
         wake();
     }
 
+    /**
+     * Whether the carrier is closing its poller: what is still in flight ends with
+     * {@code -ECANCELED} now, and nothing may be queued again. On this carrier's thread only.
+     */
+    boolean closing() {
+        return closing;
+    }
+
     // ---- I/O waits --------------------------------------------------------------------
 
     /** Arms {@code w} on this carrier's poller. On this carrier's thread only. */
@@ -433,6 +443,7 @@ final class Carrier extends Thread {
     // ---- shutdown ---------------------------------------------------------------------
 
     private void closePoller() {
+        closing = true;
         for (Timer t : timers.drain()) {
             t.cancel(false);
         }

@@ -61,7 +61,9 @@ record BenchOptions(
               --pool-size N        server connections per pool for both poolers (default: the
                                    largest client count in session, 20 in transaction)
               --carriers N         Weft carrier threads (default 0: one per CPU)
-              --targets LIST       any of direct,io_uring,epoll,jdk,pgbouncer (default: all)
+              --targets LIST       any of direct,io_uring,epoll,jdk,pgbouncer (default: all of
+                                   these) and io_uring-wait (the io_uring pooler with
+                                   write_behind off: what write-behind is worth)
               --workloads LIST     any of select,tpcb (default: both)
               --docs DIR           write DIR/benchmarks.md (Pooler section) and DIR/pooler-bench.png
                                    (default: docs, except with --quick)
@@ -80,7 +82,7 @@ record BenchOptions(
         String pipeline = "session";
         Integer poolSize = null;
         int carriers = 0;
-        List<Target> targets = List.of(Target.values());
+        List<Target> targets = java.util.Arrays.stream(Target.values()).filter(t -> t.byDefault).toList();
         List<Workload> workloads = List.of(Workload.values());
         String docs = null;
         boolean noDocs = false;

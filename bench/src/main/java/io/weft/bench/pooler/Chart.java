@@ -18,6 +18,7 @@ final class Chart {
     private static final Map<Target, Color> COLORS = Map.of(
             Target.DIRECT, new Color(0x9e9e9e),
             Target.WEFT_IO_URING, new Color(0xd1495b),
+            Target.WEFT_IO_URING_NO_WRITE_BEHIND, new Color(0xe8a0a8),
             Target.WEFT_EPOLL, new Color(0xedae49),
             Target.JDK, new Color(0x00798c),
             Target.PGBOUNCER, new Color(0x30638e));

@@ -344,6 +344,7 @@ public final class PoolerBench {
                     pipeline = %s
                     backend = %s
                     carriers = %d
+                    write_behind = %s
                     auth_method = md5
                     max_connections = %d
                     blocking_timeout = 60
@@ -354,7 +355,7 @@ public final class PoolerBench {
                     [server primary]
                     host = 127.0.0.1
                     port = %d
-                    """.formatted(opts.pipeline(), t.poolerBackend, opts.carriers(), Math.max(1000, opts.maxClients() * 2),
+                    """.formatted(opts.pipeline(), t.poolerBackend, opts.carriers(), t.writeBehind(), Math.max(1000, opts.maxClients() * 2),
                     pg.port()), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("weft-users.conf"), USER + " " + PASSWORD + "\n", StandardCharsets.UTF_8);
             // database user max_size initial_size min_size: like PgBouncer's default_pool_size, min_pool_size 0

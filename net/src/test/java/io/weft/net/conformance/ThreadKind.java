@@ -14,6 +14,9 @@ enum ThreadKind {
     PLATFORM("platform threads", null, NetMode.COMPLETION),
     JDK_VIRTUAL("JDK virtual threads", null, NetMode.COMPLETION),
     WEFT_URING_COMPLETION("weft virtual threads on io_uring, completion mode", Backend.IO_URING, NetMode.COMPLETION),
+    /** Every socket made while it runs has write-behind on (WeftSocket.setWriteBehind). */
+    WEFT_URING_WRITE_BEHIND("weft virtual threads on io_uring, completion mode, write-behind", Backend.IO_URING,
+            NetMode.COMPLETION),
     WEFT_URING_READINESS("weft virtual threads on io_uring, readiness mode", Backend.IO_URING, NetMode.READINESS),
     /**
      * The mode is left at its default (completion) here on purpose: on epoll the sockets must
@@ -45,6 +48,11 @@ enum ThreadKind {
     /** The {@code weft.net.mode} in force while this kind's rows run. */
     NetMode netMode() {
         return netMode;
+    }
+
+    /** Whether the sockets made while this kind's rows run have write-behind on. */
+    boolean writeBehind() {
+        return this == WEFT_URING_WRITE_BEHIND;
     }
 
     /** The JDK-socket row whose outcomes this kind's rows must reproduce. */

@@ -38,11 +38,12 @@ final class ThreadSource implements AutoCloseable {
         // one after another (the suite is not run in parallel), so that is per row.
         NetMode previous = NetMode.current();
         NetMode.set(kind.netMode());
+        NetMode.setWriteBehind(kind.writeBehind()); // back to false in close (or a failed open)
         if (kind.weftBackend() == null) {
             return new ThreadSource(kind, null, previous);
         }
         if (!KqueueTesting.runs(kind.weftBackend())) {
-            NetMode.set(previous);
+            restore(previous);
             throw new TestAbortedException(kind.weftBackend() == Backend.KQUEUE
                     ? KqueueTesting.HOW_TO_ENABLE : kind.weftBackend() + " runs on Linux only");
         }
@@ -50,12 +51,17 @@ final class ThreadSource implements AutoCloseable {
         try {
             return new ThreadSource(kind, WeftScheduler.start(config), previous);
         } catch (BackendUnavailableException e) {
-            NetMode.set(previous);
+            restore(previous);
             throw new TestAbortedException(kind.weftBackend() + " is not available here: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            NetMode.set(previous);
+            restore(previous);
             throw e;
         }
+    }
+
+    private static void restore(NetMode previous) {
+        NetMode.set(previous);
+        NetMode.setWriteBehind(false);
     }
 
     ThreadKind kind() {
@@ -131,7 +137,7 @@ final class ThreadSource implements AutoCloseable {
                 weft.close();
             }
         } finally {
-            NetMode.set(previousMode);
+            restore(previousMode);
         }
     }
 }

@@ -44,7 +44,8 @@ public record PoolerConfig(
 
         long shutdownTimeoutMillis,
         long healthCheckPeriodMillis,
-        long clientLoginTimeoutMillis) {
+        long clientLoginTimeoutMillis,
+        boolean writeBehind) {
 
     static final Set<String> BACKENDS = Set.of("auto", "io_uring", "epoll", "kqueue", "jdk");
     static final Set<String> LOG_LEVELS = Set.of("error", "warning", "info", "debug");
@@ -101,6 +102,7 @@ public record PoolerConfig(
         long shutdownTimeout = v.seconds("shutdown_timeout", 30);
         long healthCheckPeriod = v.seconds("health_check_period", 5);
         long loginTimeout = v.seconds("client_login_timeout", 60);
+        boolean writeBehind = v.choice("write_behind", "on", Set.of("off", "on")).equals("on");
         if (loginTimeout > Integer.MAX_VALUE) throw v.error("client_login_timeout", "at most " + Integer.MAX_VALUE + " ms");
         Path usersFile = dir.resolve(v.string("users_file", "weft-users.conf"));
         Path databasesFile = dir.resolve(v.string("databases_file", "weft-databases.conf"));
@@ -115,7 +117,7 @@ public record PoolerConfig(
         return new PoolerConfig(file, host, port, pipeline, maxConnections, backend, carriers, logLevel, auth,
                 blocking, idle, validation, connect, maxMessage, List.copyOf(servers),
                 readDatabases(databasesFile), readUsers(usersFile), security, adminDatabase, adminUsers, metricsHost, metricsPort,
-                statsPeriod, v.settings(), shutdownTimeout, healthCheckPeriod, loginTimeout);
+                statsPeriod, v.settings(), shutdownTimeout, healthCheckPeriod, loginTimeout, writeBehind);
     }
 
     /** The pool sizes for {@code user} on {@code database}: the first matching rule. */

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public final class ConfigDiff {
     /** Options read once at start: a reload keeps the running value and says so. */
-    public static final Set<String> START_ONLY = Set.of("host", "port", "backend", "carriers");
+    public static final Set<String> START_ONLY = Set.of("host", "port", "backend", "carriers", "write_behind");
     /** Reported elsewhere (pools, servers) or not an option. */
     private static final Set<String> NOT_OPTIONS = Set.of("file", "databases", "servers", "users");
 

@@ -1,6 +1,7 @@
 package io.weft.pooler.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +44,7 @@ class PoolerConfigTest {
                 validation = on
                 connect_timeout = 3
                 max_message_length = 2048
+                write_behind = off
                 """ + SERVER, "alice secret\nbob md5aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", "db alice 10 2 1\nall all 5\n"));
         assertEquals(7000, c.port());
         assertEquals(Pipeline.TRANSACTION, c.pipeline());
@@ -50,6 +52,7 @@ class PoolerConfigTest {
         assertEquals(500, c.blockingTimeoutMillis());
         assertEquals(120_000, c.idleTimeoutMillis());
         assertTrue(c.validation());
+        assertFalse(c.writeBehind());
         assertEquals("epoll", c.backend());
         assertEquals(10, c.rule("db", "alice").orElseThrow().maxSize());
         assertEquals(5, c.rule("other", "bob").orElseThrow().maxSize());
@@ -59,6 +62,7 @@ class PoolerConfigTest {
         assertEquals(Pipeline.SESSION, d.pipeline());
         assertEquals(AuthMethod.SCRAM_SHA_256, d.authMethod());
         assertEquals("auto", d.backend());
+        assertTrue(d.writeBehind(), "write_behind is on by default");
     }
 
     @ParameterizedTest
@@ -69,6 +73,7 @@ class PoolerConfigTest {
         "auth_method = ldap          | weft-pooler.conf:3: auth_method: expected trust, password, md5 or scram-sha-256",
         "blocking_timeout = soon     | weft-pooler.conf:3: blocking_timeout: not a duration",
         "colour = blue               | weft-pooler.conf:3: unknown option 'colour' in [pooler]",
+        "write_behind = yes          | weft-pooler.conf:3: write_behind: expected one of [off, on]",
         "port                        | weft-pooler.conf:3: expected 'key = value'",
     })
     void aBadValueIsReportedWithFileAndLine(String line, String expected) throws Exception {

@@ -30,6 +30,6 @@ final class PoolStressSupport {
     /** A configuration with {@code servers} in this (failover) order and nothing else a test reads. */
     static PoolerConfig configWith(List<ServerAddress> servers) {
         return new PoolerConfig(null, "127.0.0.1", 0, null, 0, "auto", 0, "warning", null, 0, 0, false, 1000,
-                1 << 20, servers, List.of(), Map.of(), null, "weft_admin", List.of(), null, 0, 0, Map.of(), 0, 0, 0);
+                1 << 20, servers, List.of(), Map.of(), null, "weft_admin", List.of(), null, 0, 0, Map.of(), 0, 0, 0, false);
     }
 }
