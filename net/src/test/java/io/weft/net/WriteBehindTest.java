@@ -95,10 +95,19 @@ class WriteBehindTest {
         return f;
     }
 
-    /** Waits until {@code returned} has not moved for 300 ms: the writer is stuck. */
-    private static int stalled(AtomicInteger returned) throws InterruptedException {
+    /**
+     * Waits until the writer is stuck: {@code returned} has not moved for 300 ms and the last
+     * write that returned left its send behind, still waiting for room (without write-behind
+     * a write returns only once its send completed: this never holds). Returns the count.
+     */
+    private static int stalled(AtomicInteger returned, WeftSocket s) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
         int last = -1;
-        while (returned.get() != last) {
+        while (returned.get() != last || !s.sendBehindPending()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the writer did not stall with a send behind within 20 s ("
+                        + returned.get() + " writes returned, send behind pending: " + s.sendBehindPending() + ")");
+            }
             last = returned.get();
             Thread.sleep(300);
         }
@@ -122,11 +131,8 @@ class WriteBehindTest {
         AtomicInteger returned = new AtomicInteger();
         try (WeftScheduler weft = oneCarrier(); Pair p = Pair.open()) {
             CompletableFuture<Object> w = writer(weft, p.client, data, returned, true);
-            int n = stalled(returned);
+            int n = stalled(returned, p.client);
             assertTrue(n < data.length / CHUNK, "the peer reads nothing: the writer must stall, but it wrote all " + n);
-            // The last write that returned did so while its send still waits for room: that
-            // is write-behind. (Without it, a write returns only after its send completed.)
-            assertTrue(p.client.sendBehindPending(), "the stalled writer's last returned write is not behind");
             byte[] got = p.peer.getInputStream().readAllBytes(); // to the FIN of shutdownOutput
             assertEquals("done", NetFixture.get(w));
             assertEquals(data.length, got.length);
@@ -142,8 +148,7 @@ class WriteBehindTest {
         AtomicInteger returned = new AtomicInteger();
         try (WeftScheduler weft = oneCarrier(); Pair p = Pair.open()) {
             CompletableFuture<Object> w = writer(weft, p.client, data, returned, false);
-            int n = stalled(returned);
-            assertTrue(p.client.sendBehindPending());
+            int n = stalled(returned, p.client);
             CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
                 try {
                     p.client.close(); // waits for the send behind, which needs the peer to read
@@ -167,8 +172,7 @@ class WriteBehindTest {
         AtomicInteger returned = new AtomicInteger();
         try (WeftScheduler weft = oneCarrier(); Pair p = Pair.open()) {
             CompletableFuture<Object> w = writer(weft, p.client, data, returned, false);
-            stalled(returned);
-            assertTrue(p.client.sendBehindPending());
+            stalled(returned, p.client);
             long start = System.nanoTime();
             p.client.close();
             long tookMillis = (System.nanoTime() - start) / 1_000_000;
@@ -199,7 +203,7 @@ class WriteBehindTest {
                     w.completeExceptionally(t);
                 }
             });
-            stalled(returned);
+            stalled(returned, p.client);
             writerThread[0].interrupt();
             SocketException e = assertThrows(SocketException.class, () -> NetFixture.get(w));
             assertEquals("Closed by interrupt", e.getMessage());
