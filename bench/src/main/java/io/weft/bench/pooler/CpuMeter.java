@@ -73,7 +73,11 @@ final class CpuMeter {
         double steal = (b.steal - a.steal) / total;
         double irq = (b.irq - a.irq) / total;
         double other = Math.max(0, 1 - idle - steal - pgbench - postgres - pooler - pgbouncer);
-        long switches = (b.jvmSwitches - a.jvmSwitches) + (b.pgbouncerSwitches - a.pgbouncerSwitches);
+        // The pooler's switches only: PgBouncer's process when it ran, else the JVM's. (Summing
+        // both made PgBouncer's cells negative: the JVM's count is a sum over its live threads,
+        // and threads of the previous cell exiting during the run take theirs with them.)
+        boolean pgbouncerRan = b.pgbouncerSwitches != 0;
+        long switches = pgbouncerRan ? b.pgbouncerSwitches - a.pgbouncerSwitches : b.jvmSwitches - a.jvmSwitches;
         return new Split(pgbench, postgres, pooler, pgbouncer, irq, other, idle, steal, switches, b.gcMillis - a.gcMillis);
     }
 
