@@ -74,7 +74,8 @@ final class Transfers {
             enterRead();
             try {
                 if (leftover != null) {
-                    return takeLeftover(b, off, len);
+                    int n = takeLeftover(b, off, len);
+                    return n < len && !inputShutdown ? n + topUp(b, off + n, len - n) : n;
                 }
                 if (inputShutdown) {
                     return -1;
@@ -95,6 +96,28 @@ final class Transfers {
             throw new SocketException("Connection reset");
         }
         socket.acquire();
+    }
+
+    /**
+     * After the leftover of an earlier receive did not fill the caller's array: whatever more
+     * the kernel already holds, without waiting (one non-blocking {@code recv}), so that a read
+     * returns what the JDK's would: all that is there, up to {@code len}. The leftover was the
+     * first piece of what arrived; the rest may have come since (a sender's bytes arriving in
+     * pieces, as a write-behind send finishing a short send does). Never -1 or a failure here:
+     * those are for the next read.
+     */
+    private int topUp(byte[] b, int off, int len) {
+        MemorySegment buf = IoBuffers.take(len);
+        try {
+            long n = Libc.recv(socket.fd, buf, Math.min(len, (int) buf.byteSize()), Sockets.MSG_DONTWAIT);
+            if (n <= 0) {
+                return 0;
+            }
+            MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, b, off, (int) n);
+            return (int) n;
+        } finally {
+            IoBuffers.give(buf);
+        }
     }
 
     private int takeLeftover(byte[] b, int off, int len) {
