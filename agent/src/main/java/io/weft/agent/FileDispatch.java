@@ -48,9 +48,7 @@ final class FileDispatch {
             return NOT_HANDLED;
         }
         AgentCounters.FILE_CACHED_READS.increment();
-        if ((++cachedReadStreak & 7) == 0 && WeftScheduler.othersWaiting()) {
-            Thread.yield();
-        }
+        WeftScheduler.yieldNowAndThen(++cachedReadStreak);
         if (r > 0) return (int) r;
         if (r == 0) return IOS_EOF;
         if (r == -Errno.EINTR) return IOS_INTERRUPTED;

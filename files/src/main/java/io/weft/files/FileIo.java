@@ -91,12 +91,7 @@ final class FileIo {
         }
         if (r >= 0) {
             CACHED_READS.increment();
-            // Fairness: such a read never parks, so a thread reading cached data in a loop would
-            // keep its carrier from every other thread (the files benchmark's 1,000 readers:
-            // 2 ran, 998 never started). Every 8th one yields when others wait.
-            if ((++f.cachedReadStreak & 7) == 0 && WeftScheduler.othersWaiting()) {
-                Thread.yield();
-            }
+            WeftScheduler.yieldNowAndThen(++f.cachedReadStreak); // such a read never parks
         }
         return r; // bytes, 0 at end of file, or an error the ring would have given too
     }

@@ -1,6 +1,8 @@
 package io.weft.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.poller.Backend;
@@ -99,6 +101,40 @@ class FairnessTest {
             for (int i = 0; i < turns.length(); i++) {
                 assertTrue(turns.get(i) > 10, "thread " + i + " ran only " + turns.get(i) + " times in 300 ms: " + turns);
             }
+        }
+    }
+
+    /**
+     * {@link WeftScheduler#yieldNowAndThen}: a thread whose calls never park lets a waiting
+     * thread run on its 8th call, and not before; off a Weft carrier it does nothing.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void everyEighthCallWithoutParkingYieldsToAWaitingThread(Backend backend) throws Exception {
+        WeftScheduler.yieldNowAndThen(8); // a platform thread: returns at once
+        assertFalse(WeftScheduler.othersWaiting());
+        try (WeftScheduler weft = SchedulerFixture.start(backend, 1)) {
+            AtomicBoolean waiterRan = new AtomicBoolean();
+            AtomicReference<String> result = new AtomicReference<>();
+            Thread busy = weft.startVirtualThread(() -> {
+                // Started from here, on the only carrier, the waiter queues behind this thread.
+                weft.startVirtualThread(() -> waiterRan.set(true));
+                if (!WeftScheduler.othersWaiting()) {
+                    result.set("the waiter was not queued");
+                    return;
+                }
+                for (int call = 1; call < 8; call++) {
+                    WeftScheduler.yieldNowAndThen(call);
+                    if (waiterRan.get()) {
+                        result.set("yielded on call " + call);
+                        return;
+                    }
+                }
+                WeftScheduler.yieldNowAndThen(8);
+                result.set(waiterRan.get() ? "yielded on call 8" : "did not yield on call 8");
+            });
+            assertTrue(busy.join(Duration.ofSeconds(10)));
+            assertEquals("yielded on call 8", result.get());
         }
     }
 }
