@@ -168,6 +168,17 @@ final class Carrier extends Thread {
             poll(timeout);
             gate.leaveSleep();
         }
+        scheduler.watchDormancy().carrierAwake(); // before any task: see WatchDormancy
+    }
+
+    /** {@link PinnedWatch}: asleep in its poller (or woken and about to leave), so no task runs here. */
+    boolean asleep() {
+        return gate.state() != SleepGate.RUNNING;
+    }
+
+    /** {@link PinnedWatch}: tasks run so far; a plain field written by this carrier, read racily. */
+    long tasksRun() {
+        return counters.tasksRun;
     }
 
     private boolean hasWork() {

@@ -25,27 +25,46 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Nothing on the hot path: unpinned waits pay two reads of the flag. The price is one
  * daemon thread per scheduler waking every period, and up to one period of extra latency on a
  * pinned thread's first wait.
+ *
+ * <p>While the scheduler is idle the watch does not wake at all: after {@link #QUIET_TICKS}
+ * periods in which no carrier ran a task and at a moment when every carrier sleeps in its
+ * poller, it parks until a carrier leaves its sleep ({@link WatchDormancy}). An idle process
+ * then makes no wake-ups of its own, where it made one every period; a busy one ticks as before.
  */
 final class PinnedWatch implements Runnable {
     private static final System.Logger LOG = System.getLogger("io.weft.scheduler");
 
+    /** Periods without a task run on any carrier before the watch may go dormant. */
+    static final int QUIET_TICKS = 10;
+
     private final Carrier[] carriers;
     private final long periodNanos;
+    private final WatchDormancy dormancy;
     private final Thread thread;
+    private final long[] tasksRunAtLastTick;
+    private int quietTicks;
     private volatile boolean stopped;
+    /** Times the watch went dormant (tests). */
+    private volatile long dormancies;
 
-    private PinnedWatch(String name, Carrier[] carriers, long periodMillis) {
+    private PinnedWatch(String name, Carrier[] carriers, long periodMillis, WatchDormancy dormancy) {
         this.carriers = carriers;
         this.periodNanos = TimeUnit.MILLISECONDS.toNanos(periodMillis);
+        this.dormancy = dormancy;
+        this.tasksRunAtLastTick = new long[carriers.length];
         this.thread = Thread.ofPlatform().daemon().name(name + "-pinned-watch").unstarted(this);
     }
 
-    /** Starts a watch over {@code carriers}; null when {@code periodMillis} is 0 (off). */
-    static PinnedWatch start(String name, Carrier[] carriers, long periodMillis) {
+    /**
+     * Starts a watch over {@code carriers}, which wake it through {@code dormancy}; null when
+     * {@code periodMillis} is 0 (off).
+     */
+    static PinnedWatch start(String name, Carrier[] carriers, long periodMillis, WatchDormancy dormancy) {
         if (periodMillis == 0) {
             return null;
         }
-        PinnedWatch w = new PinnedWatch(name, carriers, periodMillis);
+        PinnedWatch w = new PinnedWatch(name, carriers, periodMillis, dormancy);
+        dormancy.watchThread(w.thread);
         w.thread.start();
         return w;
     }
@@ -59,11 +78,50 @@ final class PinnedWatch implements Runnable {
                     LOG.log(System.Logger.Level.DEBUG, () -> c.getName() + ": parked by a pinned virtual thread: kicked");
                 }
             }
+            if (quietSinceLastTick() && ++quietTicks >= QUIET_TICKS && dormancy.enter(this::allAsleep)) {
+                dormancies++;
+                while (dormancy.isDormant() && !stopped) {
+                    LockSupport.park(this);
+                }
+                quietTicks = 0;
+            }
         }
+    }
+
+    /** Whether no carrier ran a task since the last tick (their counts are racy reads: a hint). */
+    private boolean quietSinceLastTick() {
+        boolean quiet = true;
+        for (int i = 0; i < carriers.length; i++) {
+            long ran = carriers[i].tasksRun();
+            if (ran != tasksRunAtLastTick[i]) {
+                tasksRunAtLastTick[i] = ran;
+                quiet = false;
+            }
+        }
+        if (!quiet) {
+            quietTicks = 0;
+        }
+        return quiet;
+    }
+
+    private boolean allAsleep() {
+        for (Carrier c : carriers) {
+            if (!c.asleep()) return false;
+        }
+        return true;
+    }
+
+    long dormancies() {
+        return dormancies;
+    }
+
+    boolean isDormant() {
+        return dormancy.isDormant();
     }
 
     void stop() {
         stopped = true;
+        dormancy.release();
         LockSupport.unpark(thread);
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));

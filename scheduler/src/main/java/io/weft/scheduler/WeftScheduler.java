@@ -61,6 +61,7 @@ public final class WeftScheduler implements Executor, AutoCloseable {
     private volatile int phase = OPEN;
     private ObjectName mbean;
     private PinnedWatch pinnedWatch;
+    private final WatchDormancy watchDormancy = new WatchDormancy();
 
     private WeftScheduler(SchedulerConfig config, String name) {
         this.name = name != null ? name : "weft-" + IDS.getAndIncrement();
@@ -107,7 +108,7 @@ public final class WeftScheduler implements Executor, AutoCloseable {
                         : new IOException("weft scheduler could not start: " + first, first);
             }
         }
-        s.pinnedWatch = PinnedWatch.start(s.name, s.carriers, config.pinnedWatchMillis());
+        s.pinnedWatch = PinnedWatch.start(s.name, s.carriers, config.pinnedWatchMillis(), s.watchDormancy);
         s.registerMBean();
         return s;
     }
@@ -451,6 +452,15 @@ public final class WeftScheduler implements Executor, AutoCloseable {
 
     void carrierStopped(Carrier c) {
         stopped.countDown();
+    }
+
+    WatchDormancy watchDormancy() {
+        return watchDormancy;
+    }
+
+    /** The pinned watch, null when it is off; for tests. */
+    PinnedWatch pinnedWatch() {
+        return pinnedWatch;
     }
 
     /** Carrier {@code i}, for tests. */

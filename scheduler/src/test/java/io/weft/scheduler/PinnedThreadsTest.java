@@ -106,7 +106,7 @@ class PinnedThreadsTest {
     }
 
     /** The pinned wait was served by the thread driving its carrier (so it really was pinned). */
-    private static void assertDroveItself(WeftScheduler weft) {
+    static void assertDroveItself(WeftScheduler weft) {
         Carrier c = weft.carrier(0);
         assertTrue(c.counters.pinnedWaits >= 1 && c.counters.pinnedSlices >= 1,
                 "pinned waits " + c.counters.pinnedWaits + ", slices " + c.counters.pinnedSlices);
@@ -142,7 +142,7 @@ class PinnedThreadsTest {
         }
     }
 
-    private static byte[] readWhenReady(int fd) throws Exception {
+    static byte[] readWhenReady(int fd) throws Exception {
         assertTrue(WeftScheduler.awaitReadable(fd, TimeUnit.SECONDS.toNanos(30)), "timed out");
         return Sockets.read(fd, 100);
     }
