@@ -78,7 +78,7 @@ final class PinnedWatch implements Runnable {
                     LOG.log(System.Logger.Level.DEBUG, () -> c.getName() + ": parked by a pinned virtual thread: kicked");
                 }
             }
-            if (quietSinceLastTick() && ++quietTicks >= QUIET_TICKS && dormancy.enter(this::allAsleep)) {
+            if (quietFor(QUIET_TICKS) && dormancy.enter(this::allAsleep)) {
                 dormancies++;
                 while (dormancy.isDormant() && !stopped) {
                     LockSupport.park(this);
@@ -88,20 +88,21 @@ final class PinnedWatch implements Runnable {
         }
     }
 
-    /** Whether no carrier ran a task since the last tick (their counts are racy reads: a hint). */
-    private boolean quietSinceLastTick() {
-        boolean quiet = true;
+    /**
+     * Counts this tick into the run of ticks in which no carrier ran a task (their counts are
+     * racy reads: a hint); true once that run is {@code ticks} long.
+     */
+    private boolean quietFor(int ticks) {
+        boolean ran = false;
         for (int i = 0; i < carriers.length; i++) {
-            long ran = carriers[i].tasksRun();
-            if (ran != tasksRunAtLastTick[i]) {
-                tasksRunAtLastTick[i] = ran;
-                quiet = false;
+            long n = carriers[i].tasksRun();
+            if (n != tasksRunAtLastTick[i]) {
+                tasksRunAtLastTick[i] = n;
+                ran = true;
             }
         }
-        if (!quiet) {
-            quietTicks = 0;
-        }
-        return quiet;
+        quietTicks = ran ? 0 : quietTicks + 1;
+        return quietTicks >= ticks;
     }
 
     private boolean allAsleep() {

@@ -1,7 +1,6 @@
 package io.weft.scheduler;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -23,17 +22,7 @@ import java.util.function.BooleanSupplier;
  * others, and every carrier while the watch ticks, pay one volatile read per poll.
  */
 final class WatchDormancy {
-    private static final VarHandle DORMANT;
-
-    static {
-        try {
-            DORMANT = MethodHandles.lookup().findVarHandle(WatchDormancy.class, "dormant", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private volatile boolean dormant;
+    private final AtomicBoolean dormant = new AtomicBoolean();
     /** The watch's thread, set before it starts; null while there is no watch. */
     private volatile Thread watch;
 
@@ -46,21 +35,21 @@ final class WatchDormancy {
      * (until {@link #isDormant} turns false); false, and not dormant, if a carrier is awake.
      */
     boolean enter(BooleanSupplier allAsleep) {
-        DORMANT.setVolatile(this, true);
+        dormant.set(true);
         if (allAsleep.getAsBoolean()) {
             return true;
         }
-        DORMANT.compareAndSet(this, true, false); // a carrier may have taken it already (and unparked: harmless)
+        dormant.compareAndSet(true, false); // a carrier may have taken it already (and unparked: harmless)
         return false;
     }
 
     boolean isDormant() {
-        return dormant;
+        return dormant.get();
     }
 
     /** A carrier that has just left its sleep: true if the watch was dormant and this call must wake it. */
     boolean rouse() {
-        return dormant && DORMANT.compareAndSet(this, true, false);
+        return dormant.get() && dormant.compareAndSet(true, false);
     }
 
     /** {@link #rouse}, then the unpark. Any carrier. */
@@ -72,6 +61,6 @@ final class WatchDormancy {
 
     /** The watch is stopping: it must not stay parked. */
     void release() {
-        DORMANT.setVolatile(this, false);
+        dormant.set(false);
     }
 }

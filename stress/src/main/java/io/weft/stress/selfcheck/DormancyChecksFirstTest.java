@@ -3,8 +3,7 @@ package io.weft.stress.selfcheck;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -25,17 +24,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(id = "1, 0, 1", expect = FORBIDDEN, desc = "LOST ROUSE: expected here, with the check first")
 @Outcome(expect = FORBIDDEN, desc = "not a possible interleaving of one dormancy and one wake")
 public class DormancyChecksFirstTest {
-    private static final VarHandle DORMANT;
-
-    static {
-        try {
-            DORMANT = MethodHandles.lookup().findVarHandle(DormancyChecksFirstTest.class, "dormant", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private volatile boolean dormant;
+    private final AtomicBoolean dormant = new AtomicBoolean();
     private volatile boolean carrierAsleep = true;
 
     @Actor
@@ -44,18 +33,18 @@ public class DormancyChecksFirstTest {
             r.r1 = 0;
             return;
         }
-        dormant = true;
+        dormant.set(true);
         r.r1 = 1;
     }
 
     @Actor
     public void carrier(III_Result r) {
         carrierAsleep = false;
-        r.r2 = dormant && DORMANT.compareAndSet(this, true, false) ? 1 : 0;
+        r.r2 = dormant.get() && dormant.compareAndSet(true, false) ? 1 : 0;
     }
 
     @Arbiter
     public void dormantAtTheEnd(III_Result r) {
-        r.r3 = dormant ? 1 : 0;
+        r.r3 = dormant.get() ? 1 : 0;
     }
 }
