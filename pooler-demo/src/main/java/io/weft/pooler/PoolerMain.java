@@ -5,17 +5,16 @@ import io.weft.pooler.config.PoolerConfig;
 import io.weft.pooler.lifecycle.ConfigLoader;
 import io.weft.pooler.lifecycle.LogLevels;
 import io.weft.pooler.lifecycle.Signals;
+import io.weft.pooler.pg.DirectoryTree;
 import io.weft.pooler.pg.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code ./weft pooler}: with no configuration, a throwaway PostgreSQL and the pooler in front
@@ -131,7 +130,13 @@ public final class PoolerMain {
             if (!done.compareAndSet(false, true)) return;
             if (pooler != null) pooler.close();
             if (pg != null) pg.close();
-            if (temp != null) deleteTree(temp);
+            if (temp != null) {
+                try {
+                    DirectoryTree.delete(temp);
+                } catch (IOException e) {
+                    System.err.println("weft pooler: could not delete " + temp + ": " + e);
+                }
+            }
         }
     }
 
@@ -164,14 +169,6 @@ public final class PoolerMain {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 return s.getLocalPort();
             }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 

@@ -2,6 +2,7 @@ package io.weft.bench.pooler;
 
 import io.weft.bench.DebianPackage;
 import io.weft.pooler.pg.CommandResult;
+import io.weft.pooler.pg.DirectoryTree;
 import io.weft.pooler.pg.PgTools;
 import java.io.File;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -332,9 +332,9 @@ final class PgBouncer implements AutoCloseable {
     }
 
     static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        if (dir == null) return;
+        try {
+            DirectoryTree.delete(dir);
         } catch (IOException | RuntimeException e) {
             System.err.println("weft bench: could not delete " + dir + ": " + e);
         }

@@ -15,7 +15,6 @@ import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -476,7 +475,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 try {
                     if (ownerGone(dir)) {
                         killOrphanPostmaster(dir.resolve("data"));
-                        deleteTree(dir);
+                        DirectoryTree.delete(dir);
                         reaped++;
                     }
                 } catch (IOException | RuntimeException e) {
@@ -721,7 +720,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         StringBuilder problems = new StringBuilder();
         stopServer(problems);
         try {
-            deleteTree(tempDir);
+            DirectoryTree.delete(tempDir);
         } catch (IOException | UncheckedIOException e) {
             problems.append("could not delete ").append(tempDir).append(": ").append(e).append('\n');
         }
@@ -813,38 +812,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        IOException first = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            first = null;
-            try (Stream<Path> walk = Files.walk(root)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException e) {
-                        if (first == null) {
-                            first = e;
-                        }
-                    }
-                }
-            } catch (IOException | UncheckedIOException e) {
-                // a file vanished during the walk (the server's last writes): walk again
-                first = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
-            }
-            if (!Files.exists(root)) {
-                return;
-            }
-            PgTools.sleep(50);
-        }
-        if (first != null) {
-            throw first;
-        }
-        throw new IOException(root + " still exists");
     }
 
     private static long fileSize(Path p) {

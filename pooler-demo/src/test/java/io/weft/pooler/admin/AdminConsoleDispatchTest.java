@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.pooler.PoolerControl;
+import io.weft.pooler.TestDirs;
 import io.weft.pooler.config.ConfigException;
 import io.weft.pooler.config.PoolerConfig;
 import io.weft.pooler.pool.PoolManager;
@@ -111,7 +112,7 @@ class AdminConsoleDispatchTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        dir = Files.createTempDirectory("weft-admin-unit-");
+        dir = TestDirs.create("weft-admin-unit-");
         Files.writeString(dir.resolve("weft-pooler.conf"), """
                 [pooler]
                 port = 0

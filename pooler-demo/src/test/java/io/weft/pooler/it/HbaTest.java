@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.pooler.PoolerServer;
+import io.weft.pooler.TestDirs;
 import io.weft.pooler.pg.CommandResult;
 import io.weft.pooler.pg.EmbeddedPostgres;
 import io.weft.pooler.pg.PgTools;
@@ -47,7 +48,7 @@ class HbaTest {
         certs = TestCerts.make();
         pg = PoolerFixture.startServer();
         pg.execute("GRANT CONNECT ON DATABASE postgres TO " + PoolerFixture.USER);
-        Path hba = Files.createTempDirectory("weft-hba-test-").resolve("weft-hba.conf");
+        Path hba = TestDirs.create("weft-hba-test-").resolve("weft-hba.conf");
         Files.writeString(hba, HBA);
         pooler = PoolerFixture.startPooler(pg, "session", "auto", "scram-sha-256", 4, "hba_file = " + hba,
                 "tls_cert_file = " + certs.serverCert, "tls_key_file = " + certs.serverKey);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.pooler.PoolerServer;
+import io.weft.pooler.TestDirs;
 import io.weft.pooler.pg.EmbeddedPostgres;
 import io.weft.pooler.pg.PgbenchResult;
 import java.io.IOException;
@@ -200,7 +201,7 @@ class MetricsEndpointTest {
                     "the violation counts in the client's pool");
         }
         // a pooler whose server is not there: every attempt to connect fails and is counted
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("weft-metrics-dead-server-");
+        java.nio.file.Path dir = TestDirs.create("weft-metrics-dead-server-");
         java.nio.file.Files.writeString(dir.resolve("weft-pooler.conf"), """
                 [pooler]
                 port = 0

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.pooler.PoolerServer;
+import io.weft.pooler.TestDirs;
 import io.weft.pooler.pg.CommandResult;
 import io.weft.pooler.pg.EmbeddedPostgres;
 import io.weft.pooler.pool.ServerPool;
@@ -70,7 +71,7 @@ class PoolBehaviourTest {
     @Test
     void initialSizePrefillsAndIdleTimeoutShrinksToMinSize() throws Exception {
         // a rule naming the database and user: max 6, initial 3, min 1
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("weft-pool-sizes-");
+        java.nio.file.Path dir = TestDirs.create("weft-pool-sizes-");
         java.nio.file.Files.writeString(dir.resolve("weft-pooler.conf"), """
                 [pooler]
                 port = 0
@@ -160,7 +161,7 @@ class PoolBehaviourTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"session", "transaction"})
     void anUnreachableServerIsReportedToTheClient(String pipeline) throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("weft-unreachable-");
+        java.nio.file.Path dir = TestDirs.create("weft-unreachable-");
         int deadPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             deadPort = s.getLocalPort(); // closed again: nothing listens there

@@ -1,6 +1,7 @@
 package io.weft.pooler.it;
 
 import io.weft.pooler.PoolerServer;
+import io.weft.pooler.TestDirs;
 import io.weft.pooler.config.PoolerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ final class PoolerFiles {
     String databases = "all all 4\n";
 
     PoolerFiles(String pipeline) throws IOException {
-        dir = Files.createTempDirectory("weft-pooler-life-");
+        dir = TestDirs.create("weft-pooler-life-");
         options.put("host", "127.0.0.1");
         options.put("port", "0");
         options.put("pipeline", pipeline);

@@ -1,6 +1,7 @@
 package io.weft.pooler.it;
 
 import io.weft.pooler.PoolerServer;
+import io.weft.pooler.TestDirs;
 import io.weft.pooler.config.PoolerConfig;
 import io.weft.pooler.pg.EmbeddedPostgres;
 import io.weft.pooler.pg.PgTools;
@@ -38,7 +39,7 @@ final class PoolerFixture {
     /** Starts a pooler in front of {@code pg}; {@code extra} lines go into [pooler]. */
     static PoolerServer startPooler(EmbeddedPostgres pg, String pipeline, String backend, String auth, int poolSize,
                                     String... extra) throws Exception {
-        Path dir = Files.createTempDirectory("weft-pooler-test-");
+        Path dir = TestDirs.create("weft-pooler-test-");
         Map<String, String> options = new java.util.LinkedHashMap<>();
         options.put("host", "127.0.0.1");
         options.put("port", "0");

@@ -1,5 +1,6 @@
 package io.weft.pooler.tls;
 
+import io.weft.pooler.TestDirs;
 import io.weft.pooler.pg.CommandResult;
 import io.weft.pooler.pg.PgTools;
 import java.io.IOException;
@@ -34,7 +35,7 @@ public final class TestCerts {
     }
 
     public static TestCerts make() throws IOException {
-        TestCerts c = new TestCerts(Files.createTempDirectory("weft-test-certs-"));
+        TestCerts c = new TestCerts(TestDirs.create("weft-test-certs-"));
         Files.writeString(c.dir.resolve("server.ext"), """
                 basicConstraints = CA:FALSE
                 keyUsage = digitalSignature, keyEncipherment
