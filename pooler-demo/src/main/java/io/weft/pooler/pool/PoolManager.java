@@ -17,8 +17,8 @@ import javax.net.SocketFactory;
 /**
  * One {@link ServerPool} per (database, user), made on first use from the databases file; the
  * {@link ServerSelector} that picks their server and fails over; the {@link PauseGate} of
- * PAUSE/RESUME and shutdown; and one maintenance thread (idle eviction, min_size upkeep,
- * health checks).
+ * PAUSE/RESUME and shutdown; and one maintenance thread (idle eviction, min_size upkeep),
+ * which starts the health checks on threads of their own.
  */
 public final class PoolManager implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.weft.pooler");
@@ -32,6 +32,12 @@ public final class PoolManager implements AutoCloseable {
     private final ServerSelector selector;
     private final PauseGate gate = new PauseGate();
     private final Thread maintenance;
+    /**
+     * The health check in progress, or the last one (maintenance thread only, and close): it
+     * runs beside the maintenance loop, so a server that hangs its probe for
+     * {@code connect_timeout} delays neither idle eviction nor min_size upkeep.
+     */
+    private volatile Thread healthCheck;
     private final ThreadFactory threads;
     private final Set<String> suspects = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -242,18 +248,30 @@ public final class PoolManager implements AutoCloseable {
             long period = cfg.healthCheckPeriodMillis();
             if (period > 0 && System.nanoTime() - lastCheck >= period * 1_000_000L && !closed) {
                 lastCheck = System.nanoTime();
-                selector.checkHealth();
+                Thread previous = healthCheck;
+                if (previous == null || !previous.isAlive()) { // one at a time: a hanging probe is not doubled
+                    Thread check = threads.newThread(() -> selector.checkHealth(threads));
+                    healthCheck = check;
+                    check.start();
+                    if (closed) check.interrupt(); // close read healthCheck before the write above
+                }
             }
             maintenancePasses++;
         }
     }
 
     /**
-     * How many passes the maintenance thread (idle eviction, min_size, retired pools, health
-     * checks) has made; a caller that needs one to have happened waits for this to grow.
+     * How many passes the maintenance thread (idle eviction, min_size, retired pools, starting
+     * a health check when one is due) has made; a caller that needs one to have happened waits
+     * for this to grow.
      */
     public long maintenancePasses() {
         return maintenancePasses;
+    }
+
+    /** Health checks completed (every server probed) since start; a caller that needs one waits for this to grow. */
+    public long healthChecks() {
+        return selector.healthChecks();
     }
 
     @Override
@@ -261,6 +279,8 @@ public final class PoolManager implements AutoCloseable {
         closed = true;
         beginShutdown();
         maintenance.interrupt();
+        Thread check = healthCheck;
+        if (check != null) check.interrupt();
         pools.values().forEach(ServerPool::close);
         retired.forEach(ServerPool::close);
     }

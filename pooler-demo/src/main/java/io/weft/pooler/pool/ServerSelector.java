@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -53,6 +54,7 @@ public final class ServerSelector {
     /** Keyed by {@link #key}; guarded by lock; replaced, never changed, so readers need no lock. */
     private volatile Map<String, Down> down = Map.of();
     private final AtomicLong failovers = new AtomicLong();
+    private final AtomicLong healthChecks = new AtomicLong();
 
     ServerSelector(Supplier<PoolerConfig> config, SocketFactory sockets, Consumer<ServerAddress> onDown) {
         this.config = config;
@@ -180,21 +182,44 @@ public final class ServerSelector {
     }
 
     /**
-     * The health check: every server that is up is probed, and marked down if it does not
-     * answer; a server that is down and answers again is logged once (it stays down: no
-     * automatic fail-back).
+     * The health check: every server is probed, each on a thread of its own from
+     * {@code threads}, so a server that hangs delays no other server's probe; a server that is
+     * up and does not answer is marked down; a server that is down and answers again is
+     * logged once (it stays down: no automatic fail-back). Returns when every probe has ended
+     * (each waits at most {@code connect_timeout}); interrupted, it interrupts the probes
+     * (which closes their sockets) and returns at once.
      */
-    void checkHealth() {
+    void checkHealth(ThreadFactory threads) {
         PoolerConfig cfg = config.get();
+        List<Thread> probes = new ArrayList<>(cfg.servers().size());
         for (ServerAddress s : cfg.servers()) {
-            String problem = probe(s, cfg.connectTimeoutMillis());
-            Down d = down.get(key(s));
-            if (d == null) {
-                if (problem != null) markDown(s, null, "health check: " + problem);
-            } else if (problem == null && !d.answersAgain()) {
-                noteAnswersAgain(s, d);
-            }
+            Thread t = threads.newThread(() -> checkOne(s, cfg.connectTimeoutMillis()));
+            t.start();
+            probes.add(t);
         }
+        try {
+            for (Thread t : probes) t.join();
+            healthChecks.incrementAndGet();
+        } catch (InterruptedException e) {
+            probes.forEach(Thread::interrupt);
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void checkOne(ServerAddress s, long timeoutMillis) {
+        String problem = probe(s, timeoutMillis);
+        if (Thread.currentThread().isInterrupted()) return; // the pooler is closing: the answer means nothing
+        Down d = down.get(key(s));
+        if (d == null) {
+            if (problem != null) markDown(s, null, "health check: " + problem);
+        } else if (problem == null && !d.answersAgain()) {
+            noteAnswersAgain(s, d);
+        }
+    }
+
+    /** Health checks completed since start (every probe of the check ended). */
+    public long healthChecks() {
+        return healthChecks.get();
     }
 
     private void noteAnswersAgain(ServerAddress s, Down d) {

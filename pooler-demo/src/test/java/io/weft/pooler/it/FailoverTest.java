@@ -9,6 +9,7 @@ import io.weft.pooler.pg.PgbenchResult;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -88,9 +89,9 @@ class FailoverTest {
             assertTrue(init.ok(), init::summary);
             PgbenchResult run = PoolerFixture.pgbench(second, pooler, "-c", "4", "-j", "2", "-t", "50");
             assertTrue(run.ok(), run::summary);
-            long passes = pooler.pools().maintenancePasses(); // health checks run in these passes
-            PoolerFiles.await(() -> pooler.pools().maintenancePasses() >= passes + 2, Duration.ofSeconds(10),
-                    "two more passes of the pool maintenance");
+            long checks = pooler.pools().healthChecks();
+            PoolerFiles.await(() -> pooler.pools().healthChecks() >= checks + 2, Duration.ofSeconds(10),
+                    "two more health checks");
             assertEquals(1, pooler.pools().failovers());
         }
     }
@@ -143,6 +144,38 @@ class FailoverTest {
             assertTrue(System.nanoTime() - t1 < Duration.ofMillis(900).toNanos(),
                     "the silent server is marked down: the next client does not wait for it");
             assertEquals(1, pooler.pools().failovers());
+        }
+    }
+
+    @Test
+    void aServerThatHangsItsProbeHoldsUpNeitherThePoolMaintenanceNorTheClose() throws Exception {
+        second = PoolerFixture.startServer();
+        // Accepts TCP connections and never answers: every probe of it waits connect_timeout (5 s).
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            PoolerServer pooler = new PoolerFiles("transaction").option("connect_timeout", "5")
+                    .option("health_check_period", "1")
+                    .server("standby", second.port()).server("silent", silent.getLocalPort()).start();
+            silent.setSoTimeout(10_000);
+            Socket probe;
+            try {
+                probe = silent.accept(); // the first health check's probe is waiting for its answer
+                assertEquals(8, probe.getInputStream().readNBytes(8).length, "the probe's SSLRequest");
+                long passes = pooler.pools().maintenancePasses();
+                Thread.sleep(3_500);
+                assertTrue(pooler.pools().maintenancePasses() >= passes + 2, "the maintenance loop went on while the"
+                        + " probe hung: " + (pooler.pools().maintenancePasses() - passes) + " passes in 3.5 s");
+                assertEquals(0, pooler.pools().healthChecks(), "the check waits for its last probe");
+                try (RawClient c = login(pooler)) {
+                    assertEquals(second.port(), serverPort(c), "clients are served meanwhile");
+                }
+            } finally {
+                pooler.close();
+            }
+            probe.setSoTimeout(2_000);
+            long t0 = System.nanoTime();
+            assertEquals(-1, probe.getInputStream().read(), "close ends the hanging probe (its socket is closed)");
+            assertTrue(System.nanoTime() - t0 < Duration.ofMillis(1_500).toNanos(), "the probe did not wait it out");
+            assertEquals(0, pooler.pools().failovers(), "a probe cut short by the close marks nothing down");
         }
     }
 
