@@ -53,7 +53,7 @@ class PermissionTest {
         List<String> command = new ArrayList<>(List.of(setpriv.toString(), "--reuid=65534", "--regid=65534",
                 "--clear-groups", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "-cp", readableClassPath(), PermissionProbe.class.getName()));
+                "-cp", readableClassPath(dir), PermissionProbe.class.getName()));
         command.addAll(cases);
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -78,15 +78,27 @@ class PermissionTest {
     }
 
     /**
-     * The class path entries nobody can read: the modules' compiled classes, as directories
+     * A class path nobody can read: the modules' compiled classes, as directories
      * ({@code mvn test}) or, in a reactor build past the package phase ({@code mvn verify -am}),
-     * as the modules' jars; not the local repository under the (root-only) home directory.
+     * as the modules' jars. Jars from the local repository under the (root-only) home directory
+     * (the poller and scheduler when this module is built alone) are copied into
+     * {@code readable} first.
      */
-    private static String readableClassPath() {
+    private static String readableClassPath(Path readable) throws java.io.IOException {
+        Path copies = Files.createDirectories(readable.resolve("classpath"));
+        Files.setPosixFilePermissions(copies, PosixFilePermissions.fromString("rwxr-xr-x"));
         List<String> keep = new ArrayList<>();
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            boolean compiled = Files.isDirectory(Path.of(e)) || e.endsWith(".jar");
-            if (compiled && !e.startsWith(System.getProperty("user.home"))) keep.add(e);
+            Path entry = Path.of(e);
+            boolean underHome = e.startsWith(System.getProperty("user.home"));
+            if (!underHome && (Files.isDirectory(entry) || e.endsWith(".jar"))) {
+                keep.add(e);
+            } else if (underHome && e.endsWith(".jar") && Files.isRegularFile(entry)) {
+                Path copy = copies.resolve(keep.size() + "-" + entry.getFileName());
+                Files.copy(entry, copy);
+                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
+                keep.add(copy.toString());
+            }
         }
         return String.join(File.pathSeparator, keep);
     }
