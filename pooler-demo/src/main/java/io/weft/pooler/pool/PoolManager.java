@@ -253,7 +253,7 @@ public final class PoolManager implements AutoCloseable {
                     Thread check = threads.newThread(() -> selector.checkHealth(threads));
                     healthCheck = check;
                     check.start();
-                    if (closed) check.interrupt(); // close read healthCheck before the write above
+                    if (closed) check.interrupt(); // a close between the check of closed and the write above missed it
                 }
             }
             maintenancePasses++;
