@@ -8,6 +8,7 @@ import io.weft.pooler.lifecycle.Signals;
 import io.weft.pooler.pg.DirectoryTree;
 import io.weft.pooler.pg.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -91,7 +92,16 @@ public final class PoolerMain {
             return;
         }
         LogLevels.configure(cfg.logLevel());
-        PoolerServer pooler = PoolerServer.start(cfg, loader);
+        PoolerServer pooler;
+        try {
+            pooler = PoolerServer.start(cfg, loader);
+        } catch (BindException e) {
+            // Not a usage error: no usage text, and the shutdown hook removes a throwaway server.
+            System.err.println("weft pooler: cannot listen on " + cfg.host() + ":" + cfg.port() + ": " + e.getMessage()
+                    + " (another process has this port: choose another with --port or 'port' in the configuration)");
+            System.exit(1);
+            return;
+        }
         cleanup.pooler = pooler;
         EmbeddedPostgres server = cleanup.pg;
         List<String> unhandled = Signals.install(pooler, () -> System.out.println(

@@ -34,11 +34,7 @@ final class PoolerProcess implements AutoCloseable {
     /** Starts {@code weft pooler ARGS}; returns once it listens. */
     static PoolerProcess start(String... args) throws Exception {
         Path output = Files.createTempFile("weft-pooler-child-", ".log");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "io.weft.pooler.PoolerMain"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process p = new ProcessBuilder(command(args)).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             Matcher m = LISTENING.matcher(Files.readString(output));
@@ -48,6 +44,32 @@ final class PoolerProcess implements AutoCloseable {
         }
         p.destroyForcibly();
         throw new AssertionError("the child pooler did not start:\n" + Files.readString(output));
+    }
+
+    /** {@code weft pooler ARGS} run to its end: the exit code and everything it printed. */
+    record Finished(int exitCode, String output) {}
+
+    /** Runs {@code weft pooler ARGS} for a pooler expected to stop by itself within {@code timeout}. */
+    static Finished runToExit(Duration timeout, String... args) throws Exception {
+        Path output = Files.createTempFile("weft-pooler-child-", ".log");
+        try {
+            Process p = new ProcessBuilder(command(args)).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("the child pooler was still running after " + timeout + ":\n" + Files.readString(output));
+            }
+            return new Finished(p.exitValue(), Files.readString(output));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "io.weft.pooler.PoolerMain"));
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     /** kill -NAME pid. */
