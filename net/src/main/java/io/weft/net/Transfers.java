@@ -164,8 +164,8 @@ final class Transfers {
      * Readiness mode: a non-blocking receive, and a readiness wait when it finds nothing. After
      * a receive that emptied the socket the wait comes first: in request/response traffic
      * (a relay, a database client) the next read nearly always finds nothing, and its
-     * receive would only fail with EAGAIN. The pooler's epoll carrier made 28 such failing
-     * receives per TPC-B-like transaction, 14 of them in a relay's reads. A receive that
+     * receive would only fail with EAGAIN: the pooler's epoll carrier made 28 receives per
+     * TPC-B-like transaction, 14 of which failed so, before this. A receive that
      * filled the caller's room may have left more behind, so the next one goes first, as
      * before. Waiting first on a socket that has data costs one readiness wait, which
      * reports it at once.
