@@ -29,11 +29,6 @@ final class Transfers {
     private int leftoverOff;
     /** Under readLock. */
     private boolean connectionReset;
-    /**
-     * Readiness mode: the last receive returned less than it asked for, so it emptied the
-     * socket, and the next read waits for readiness before its receive. Under readLock.
-     */
-    private boolean drained;
     /** The operation in flight in each direction, for close to cancel. */
     private final OperationHolder readOp = new OperationHolder();
     private final OperationHolder writeOp = new OperationHolder();
@@ -160,22 +155,8 @@ final class Transfers {
         }
     }
 
-    /**
-     * Readiness mode: a non-blocking receive, and a readiness wait when it finds nothing. After
-     * a receive that emptied the socket the wait comes first: in request/response traffic
-     * (a relay, a database client) the next read nearly always finds nothing, and its
-     * receive would only fail with EAGAIN: the pooler's epoll carrier made 28 receives per
-     * TPC-B-like transaction, 14 of which failed so, before this. A receive that
-     * filled the caller's room may have left more behind, so the next one goes first, as
-     * before. Waiting first on a socket that has data costs one readiness wait, which
-     * reports it at once.
-     */
     private int readReady(byte[] b, int off, int len, long deadline) throws IOException {
         int want = Math.min(len, IoBuffers.SIZE);
-        if (drained) {
-            drained = false; // a failure or timeout below leaves the next read to try first
-            SocketWaits.await(socket, Events.IN, deadline, "Read timed out");
-        }
         for (;;) {
             long n;
             // The native buffer is held for the system call only, not across the wait: a reader
@@ -187,7 +168,6 @@ final class Transfers {
                 n = Libc.recv(socket.fd, buf, want, 0);
                 if (n > 0) {
                     MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, b, off, (int) n);
-                    drained = n < want;
                     return (int) n;
                 }
             } finally {
