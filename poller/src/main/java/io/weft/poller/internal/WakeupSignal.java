@@ -19,8 +19,16 @@ public final class WakeupSignal extends CoalescingWakeup implements AutoCloseabl
     private static final int EFD_CLOEXEC = 0x80000;
 
     private final int fd;
+    /** The one allocation {@link #buffers} and {@link #ringCallState} are slices of. */
+    private final MemorySegment memory;
     /** 8 bytes holding 1, written by signallers; 8 more for the owner's reads. */
     private final MemorySegment buffers;
+    /**
+     * The signallers' errno slot, so that a wake-up never allocates the calling thread's
+     * ({@link Libc#write(int, MemorySegment, long, MemorySegment)} says why). Shared: at most
+     * one signaller rings per wake-up, and errno only matters when the write fails.
+     */
+    private final MemorySegment ringCallState;
 
     /**
      * @param nonBlocking whether the eventfd is {@code O_NONBLOCK}: yes for a poller that
@@ -29,7 +37,9 @@ public final class WakeupSignal extends CoalescingWakeup implements AutoCloseabl
      */
     public WakeupSignal(boolean nonBlocking) throws ErrnoException {
         fd = ErrnoException.check("eventfd", Libc.eventfd(0, EFD_CLOEXEC | (nonBlocking ? EFD_NONBLOCK : 0)));
-        buffers = NativeMemory.allocate(16);
+        memory = NativeMemory.allocate(16 + Libc.CALL_STATE_SIZE);
+        buffers = memory.asSlice(0, 16);
+        ringCallState = memory.asSlice(16, Libc.CALL_STATE_SIZE);
         buffers.set(JAVA_LONG, 0, 1L);
     }
 
@@ -45,7 +55,7 @@ public final class WakeupSignal extends CoalescingWakeup implements AutoCloseabl
 
     @Override
     protected void ring() {
-        long r = Libc.write(fd, buffers, 8);
+        long r = Libc.write(fd, buffers, 8, ringCallState);
         // EAGAIN: the counter is at its maximum, so the owner is woken anyway.
         if (r < 0 && r != -Errno.EAGAIN) {
             throw new IllegalStateException("write(eventfd): " + Errno.describe((int) -r));
@@ -62,7 +72,7 @@ public final class WakeupSignal extends CoalescingWakeup implements AutoCloseabl
     public void close() {
         if (stopSignallers()) {
             Libc.close(fd);
-            NativeMemory.free(buffers);
+            NativeMemory.free(memory);
         }
     }
 }

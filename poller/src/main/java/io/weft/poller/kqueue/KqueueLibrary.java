@@ -110,9 +110,18 @@ final class KqueueLibrary {
      * stored, or {@code -errno}. {@code timeout} {@link MemorySegment#NULL} waits indefinitely.
      */
     int kevent(int kq, MemorySegment changes, int nchanges, MemorySegment events, int nevents, MemorySegment timeout) {
-        MemorySegment s = CALL_STATE_SLOT.get();
+        return kevent(kq, changes, nchanges, events, nevents, timeout, CALL_STATE_SLOT.get());
+    }
+
+    /**
+     * {@link #kevent(int, MemorySegment, int, MemorySegment, int, MemorySegment)} with the
+     * caller's own call-state slot ({@code Libc.CALL_STATE_SIZE} bytes): for wake-ups, which
+     * must not allocate the calling thread's (see {@code Libc.write} with a slot).
+     */
+    int kevent(int kq, MemorySegment changes, int nchanges, MemorySegment events, int nevents, MemorySegment timeout,
+               MemorySegment callState) {
         try {
-            return result((int) kevent.invokeExact(s, kq, changes, nchanges, events, nevents, timeout), s);
+            return result((int) kevent.invokeExact(callState, kq, changes, nchanges, events, nevents, timeout), callState);
         } catch (Throwable t) {
             throw unexpected(t);
         }

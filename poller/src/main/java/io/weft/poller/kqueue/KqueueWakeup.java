@@ -3,6 +3,7 @@ package io.weft.poller.kqueue;
 import io.weft.poller.internal.CoalescingWakeup;
 import io.weft.poller.sys.Errno;
 import io.weft.poller.sys.ErrnoException;
+import io.weft.poller.sys.Libc;
 import io.weft.poller.sys.NativeMemory;
 import java.lang.foreign.MemorySegment;
 
@@ -26,16 +27,19 @@ final class KqueueWakeup extends CoalescingWakeup {
     private final MemorySegment trigger;
     /** A zero timeout: the trigger call must not wait for events. */
     private final MemorySegment noWait;
+    /** The signallers' errno slot, as {@code WakeupSignal}'s (why: {@code Libc.write} with a slot). */
+    private final MemorySegment ringCallState;
 
     /** Registers the user event on {@code kq}. */
     KqueueWakeup(KqueueLibrary lib, int kq) throws ErrnoException {
         this.lib = lib;
         this.kq = kq;
         long size = lib.platform.keventSize;
-        MemorySegment mem = NativeMemory.allocate(size + Kevent.TIMESPEC_SIZE);
+        MemorySegment mem = NativeMemory.allocate(size + Kevent.TIMESPEC_SIZE + Libc.CALL_STATE_SIZE);
         this.memory = mem;
         this.trigger = mem.asSlice(0, size);
         this.noWait = mem.asSlice(size, Kevent.TIMESPEC_SIZE);
+        this.ringCallState = mem.asSlice(size + Kevent.TIMESPEC_SIZE, Libc.CALL_STATE_SIZE);
         try {
             Kevent.set(trigger, 0, IDENT, lib.platform.evfiltUser, (short) (Kevent.EV_ADD | Kevent.EV_CLEAR), 0, 0);
             ErrnoException.check("kevent(EV_ADD EVFILT_USER)", lib.kevent(kq, trigger, 1, MemorySegment.NULL, 0, noWait));
@@ -48,7 +52,7 @@ final class KqueueWakeup extends CoalescingWakeup {
 
     @Override
     protected void ring() {
-        int r = lib.kevent(kq, trigger, 1, MemorySegment.NULL, 0, noWait);
+        int r = lib.kevent(kq, trigger, 1, MemorySegment.NULL, 0, noWait, ringCallState);
         if (r < 0) {
             throw new IllegalStateException("kevent(NOTE_TRIGGER): " + Errno.describe(-r));
         }

@@ -47,6 +47,8 @@ public final class Libc {
      */
     private static final ThreadLocal<MemorySegment> CALL_STATE_SLOT =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
+    /** The size of a call-state slot, for callers that bring their own. */
+    public static final long CALL_STATE_SIZE = CALL_STATE.byteSize();
 
     static {
         if (ADDRESS.byteSize() != 8) {
@@ -191,9 +193,19 @@ public final class Libc {
     }
 
     public static long write(int fd, MemorySegment buf, long count) {
-        MemorySegment s = state();
+        return write(fd, buf, count, state());
+    }
+
+    /**
+     * {@code write(2)} with the caller's own call-state slot ({@link #CALL_STATE_SIZE} bytes)
+     * instead of the calling thread's. For wake-ups: the first call on a thread allocates its
+     * slot from an automatic arena, which registers a {@code Cleaner} under the JDK's common
+     * cleaner lock, and a wake-up may run on the JDK's virtual-thread unblocker thread, which
+     * must never wait for a monitor (docs/architecture.md, "Waking a carrier takes no lock").
+     */
+    public static long write(int fd, MemorySegment buf, long count, MemorySegment callState) {
         try {
-            return result((long) WRITE.invokeExact(s, fd, buf, count), s);
+            return result((long) WRITE.invokeExact(callState, fd, buf, count), callState);
         } catch (Throwable t) {
             throw unexpected(t);
         }

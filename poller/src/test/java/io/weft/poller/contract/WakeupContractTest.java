@@ -68,6 +68,27 @@ class WakeupContractTest extends PollerContract {
         rec.assertWaitsOutTimeout(poller, 100 * MS);
     }
 
+    /**
+     * A wake-up takes no lock: it may run on the JDK's virtual-thread unblocker thread (the
+     * scheduler's execute), and if that thread waits for a monitor whose next owner is a
+     * virtual thread only it can unblock, every virtual thread blocked on that monitor waits
+     * forever. The soak found it: a thread's first system call allocated its errno slot from
+     * an automatic arena, whose Cleaner registration takes the common cleaner's list lock, and
+     * five connection threads stayed BLOCKED there. Holding that lock here, a fresh thread's
+     * wake-up must still go through and wake the poll.
+     */
+    @Test
+    void wakeupFromAFreshThreadTakesNoLockEvenTheCommonCleaners() throws Exception {
+        Object cleanerList = CommonCleanerLock.get();
+        Thread signaller;
+        synchronized (cleanerList) {
+            signaller = Thread.ofPlatform().start(poller::wakeup);
+            assertTrue(signaller.join(java.time.Duration.ofSeconds(10)),
+                    "wakeup() on a fresh thread waited for the common cleaner's lock: " + signaller.getState());
+        }
+        assertEquals(0, poller.poll(10_000 * MS, rec));
+    }
+
     @Test
     void manyWakeupsCoalesceIntoOne() throws Exception {
         // A poller of our own, to learn which eventfd (if any) it signals with.

@@ -1,0 +1,26 @@
+package io.weft.poller.contract;
+
+import java.lang.ref.Cleaner;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+
+/**
+ * The monitor that the JDK's common {@code Cleaner} takes to register a cleanable (its
+ * {@code CleanerImpl.activeList}), which {@code Arena.ofAuto()} does for every automatic arena.
+ * Reached by reflection (the poller tests' JVM opens {@code java.lang.ref} and
+ * {@code jdk.internal.ref}), so a test can hold it and show that some path never needs it.
+ */
+final class CommonCleanerLock {
+    private CommonCleanerLock() {}
+
+    static Object get() throws ReflectiveOperationException {
+        Method common = Class.forName("jdk.internal.ref.CleanerFactory").getMethod("cleaner");
+        Cleaner cleaner = (Cleaner) common.invoke(null);
+        Field impl = Cleaner.class.getDeclaredField("impl");
+        impl.setAccessible(true);
+        Object cleanerImpl = impl.get(cleaner);
+        Field activeList = cleanerImpl.getClass().getDeclaredField("activeList");
+        activeList.setAccessible(true);
+        return activeList.get(cleanerImpl);
+    }
+}
