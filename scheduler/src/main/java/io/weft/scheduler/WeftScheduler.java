@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import javax.management.ObjectName;
 
@@ -59,6 +60,8 @@ public final class WeftScheduler implements Executor, AutoCloseable {
     private final CountDownLatch stopped;
     private final List<Throwable> startFailures = new ArrayList<>();
     private volatile int phase = OPEN;
+    /** {@link #execute} calls after {@link #close()}: abandoned threads made runnable again. */
+    private final AtomicLong droppedAfterClose = new AtomicLong();
     private ObjectName mbean;
     private PinnedWatch pinnedWatch;
     private final WatchDormancy watchDormancy = new WatchDormancy();
@@ -161,6 +164,11 @@ public final class WeftScheduler implements Executor, AutoCloseable {
         return threadBuilder().start(track(task));
     }
 
+    /** How many times an abandoned thread was made runnable after {@link #close()} (see {@link #execute}). */
+    public long droppedAfterClose() {
+        return droppedAfterClose.get();
+    }
+
     /**
      * Virtual threads of this scheduler's factory, executor and {@link #startVirtualThread}
      * that have begun running and not yet ended.
@@ -192,11 +200,24 @@ public final class WeftScheduler implements Executor, AutoCloseable {
      * Where the JDK hands a virtual thread's continuation when the thread starts or is
      * unparked. From one of this scheduler's carriers it stays on that carrier (affinity);
      * from elsewhere it goes to a sleeping carrier if there is one, else round-robin.
+     *
+     * <p>Never throws, not even once the scheduler is closed: the JDK calls this from its own
+     * threads and from anyone's {@code LockSupport.unpark}. When the JDK's
+     * {@code VirtualThread-unblocker} hands a monitor to one of our threads and this threw, the
+     * exception would end that thread's loop, and no virtual thread of any scheduler in the JVM,
+     * the JDK's own included, would be handed a monitor again; from an unpark it would come out
+     * of unrelated code (a lock's release). A thread of a closed scheduler was abandoned by
+     * {@link #close()}, which says how many; making it runnable again is counted
+     * ({@link #droppedAfterClose()}) and does nothing else. Not logged: a log handler's lock
+     * is a monitor too. New threads are refused before they get here
+     * ({@link #startVirtualThread}, {@link #threadFactory}, {@link #threadBuilder} throw
+     * {@code RejectedExecutionException}).
      */
     @Override
     public void execute(Runnable task) {
         if (phase == CLOSED) {
-            throw new RejectedExecutionException(name + " is closed");
+            droppedAfterClose.incrementAndGet();
+            return;
         }
         Carrier c = Carrier.current();
         if (c != null && c.scheduler == this) {
