@@ -203,7 +203,8 @@ final class Carrier extends Thread {
             try {
                 c.complete(this, result, flags);
             } catch (RuntimeException e) {
-                // e.g. RejectedExecutionException for a thread woken while the scheduler closes
+                // one failing handler must not end this carrier's loop (execute itself no
+                // longer throws, even after close: see WeftScheduler.execute)
                 LOG.log(Level.DEBUG, getName() + ": completion handler failed: " + e);
             }
         }
