@@ -211,7 +211,8 @@ public final class WeftScheduler implements Executor, AutoCloseable {
      * ({@link #droppedAfterClose()}) and does nothing else. Not logged: a log handler's lock
      * is a monitor too. New threads are refused before they get here
      * ({@link #startVirtualThread}, {@link #threadFactory}, {@link #threadBuilder} throw
-     * {@code RejectedExecutionException}).
+     * {@code RejectedExecutionException}); only a builder taken before the close starts
+     * threads that never run.
      */
     @Override
     public void execute(Runnable task) {
