@@ -74,6 +74,19 @@ public interface CompletionPoller extends Poller {
      */
     void recv(int fd, BufferRing ring, boolean multishot, long token) throws IOException;
 
+    /**
+     * A multishot {@link #recv(int, BufferRing, boolean, long) receive from a buffer ring} that
+     * also ends by itself, with a last completion without {@link Completion#MORE}, once it has
+     * received {@code totalBytes} (the chunk that reaches the total may go past it, by less
+     * than one buffer). Flow control without a cancel: a cancel reaches the kernel only with
+     * the next submission, and a fast sender fills many buffers before that. Needs Linux 6.17
+     * ({@code sqe->optlen} for a multishot {@code RECV}); older kernels fail the operation with
+     * {@code -EINVAL}.
+     *
+     * @param totalBytes at least 1
+     */
+    void recvMultishot(int fd, BufferRing ring, int totalBytes, long token) throws IOException;
+
     /** Sends {@code buf}; the result is the byte count sent, which may be short. */
     void send(int fd, MemorySegment buf, int msgFlags, long token) throws IOException;
 

@@ -331,6 +331,20 @@ public final class IoUringPoller implements CompletionPoller {
 
     @Override
     public void recv(int fd, BufferRing ring, boolean multishot, long token) throws IOException {
+        recvFromRing(fd, ring, multishot, 0, token);
+    }
+
+    @Override
+    public void recvMultishot(int fd, BufferRing ring, int totalBytes, long token) throws IOException {
+        if (totalBytes < 1) {
+            throw new IllegalArgumentException("totalBytes must be at least 1: " + totalBytes);
+        }
+        recvFromRing(fd, ring, true, totalBytes, token);
+    }
+
+    /** A receive into a buffer the kernel picks from {@code ring}; {@code totalBytes} 0 for no limit. */
+    private void recvFromRing(int fd, BufferRing ring, boolean multishot, int totalBytes, long token)
+            throws IOException {
         ensureOpen();
         if (!(ring instanceof ProvidedBufferRing pbr) || !bufferRings.contains(pbr)) {
             throw new IllegalArgumentException("buffer ring was not registered with this poller");
@@ -340,6 +354,7 @@ public final class IoUringPoller implements CompletionPoller {
         sqes.set(JAVA_SHORT, s + SQE_BUF_INDEX, (short) ring.groupId());
         if (multishot) {
             sqes.set(JAVA_SHORT, s + SQE_IOPRIO, RECV_MULTISHOT); // length 0: each buffer whole
+            sqes.set(JAVA_INT, s + SQE_FILE_INDEX, totalBytes); // sqe->optlen: the limit, 0 for none
         } else {
             sqes.set(JAVA_INT, s + SQE_LEN, ring.bufferSize());
         }

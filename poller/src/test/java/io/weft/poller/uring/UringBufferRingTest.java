@@ -126,6 +126,32 @@ class UringBufferRingTest extends UringTestBase {
     }
 
     @Test
+    void aLimitedMultishotRecvEndsByItselfOnceItHasReceivedItsTotal() throws Exception {
+        final int size = 1024;
+        BufferRing br = ring.registerBufferRing(5, 64, size);
+        byte[] data = random(20_000, 11);
+        try (Loopback lb = afterRing(Loopback.open())) {
+            Sockets.writeFully(lb.client(), data);
+            ring.recvMultishot(lb.server(), br, 3000, 200);
+            rec.pollUntil(ring, () -> rec.hasFinal(200), "the limited multishot recv to end");
+            List<Done> done = rec.of(200);
+            Done last = done.get(done.size() - 1);
+            if (last.result() == -Errno.EINVAL && done.size() == 1) {
+                org.junit.jupiter.api.Assumptions.abort("this kernel has no multishot receive limit (Linux 6.17+)");
+            }
+            int total = 0;
+            for (Done d : done) {
+                assertTrue(d.result() > 0 && Completion.hasBuffer(d.flags()), d::toString);
+                total += d.result();
+                br.recycle(Completion.bufferId(d.flags()));
+            }
+            assertFalse(last.more(), "it ends by itself, without a cancel");
+            assertTrue(total >= 3000 && total < 3000 + size, "received " + total + " for a limit of 3000");
+            assertTrue(Sockets.available(lb.server()) > 0, "the rest stays in the socket");
+        }
+    }
+
+    @Test
     void aRingSizeThatIsNotAPowerOfTwoIsRefusedClearly() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ring.registerBufferRing(2, 3, 1024));
         assertTrue(e.getMessage().contains("3"), e::getMessage);
