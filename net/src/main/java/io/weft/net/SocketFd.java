@@ -68,10 +68,20 @@ final class SocketFd {
         // platform thread in poll(2) notices within its 20 ms slice). WeftPark: a closer pinned
         // to the carrier whose ring holds one of those operations (a write-behind send of its
         // own) must drive that carrier, or the operation's completion never comes.
+        // The interrupt status is cleared while waiting and put back after: a closer whose
+        // interrupt made it close (java.net.Socket closes a virtual thread's socket so) would
+        // otherwise return from every park at once, and spinning on its carrier it would keep
+        // that carrier from reaping the very completions it waits for (a multishot receive's,
+        // whose stream holds the descriptor until its cancel completes).
+        boolean interrupted = false;
         long pause = 10_000;
         while ((state.get() & ~CLOSED) != 0) {
             WeftPark.parkNanos(this, pause);
+            interrupted |= Thread.interrupted();
             pause = Math.min(pause * 2, 5_000_000);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         try {
             Sockets.close(fd);
