@@ -58,6 +58,60 @@ public enum NetMode {
         sendFirst = on;
     }
 
+    /**
+     * Property: in completion mode, receive with one multishot receive per socket instead of
+     * a one-shot receive per read (default false).
+     */
+    public static final String MULTISHOT_RECV_PROPERTY = "weft.net.multishotRecv";
+
+    /** Property: the bytes a multishot receive may queue ahead of the reader before it stops (default 65536). */
+    public static final String RECV_QUEUE_BYTES_PROPERTY = "weft.net.recvQueueBytes";
+
+    private static volatile boolean multishotRecv =
+            Boolean.parseBoolean(System.getProperty(MULTISHOT_RECV_PROPERTY, "false"));
+    private static final int RECV_QUEUE_BYTES = recvQueueBytes(System.getProperty(RECV_QUEUE_BYTES_PROPERTY));
+
+    /**
+     * Whether completion-mode reads use a multishot receive per socket
+     * ({@code weft.net.multishotRecv}, default false): armed by the first read, it receives
+     * chunk after chunk into a queue the reads take from, instead of one receive, and one
+     * poll armed and torn down by the kernel, per read. See {@link ReceiveQueue}. Off by
+     * default because it measured no faster in the pooler (docs/benchmarks.md), while it
+     * holds up to {@link #recvQueueBytes()} of heap per socket whose reader falls behind.
+     */
+    public static boolean multishotRecv() {
+        return multishotRecv;
+    }
+
+    /** Changes {@link #multishotRecv()} for reads from now on, process-wide (tests and benchmarks). */
+    public static void setMultishotRecv(boolean on) {
+        multishotRecv = on;
+    }
+
+    /**
+     * How many received bytes a socket's multishot receive may queue ahead of its reader
+     * before it is stopped and the rest waits in the kernel ({@code weft.net.recvQueueBytes},
+     * default 65536, at least 1).
+     */
+    public static int recvQueueBytes() {
+        return RECV_QUEUE_BYTES;
+    }
+
+    static int recvQueueBytes(String value) {
+        if (value == null || value.isBlank()) {
+            return 65536;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(RECV_QUEUE_BYTES_PROPERTY + "=" + value + ": must be a whole number of bytes, at least 1");
+    }
+
     /** The mode in force: the system property's at start, or the last {@link #set}. */
     public static NetMode current() {
         return current;

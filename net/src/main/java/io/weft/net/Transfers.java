@@ -28,6 +28,8 @@ final class Transfers {
     /** Completion mode: bytes received beyond what the last read asked for. Under readLock. */
     private byte[] leftover;
     private int leftoverOff;
+    /** Completion mode with multishot receive: made by the first read that streams. Under readLock. */
+    private volatile ReceiveQueue received;
     /** Under readLock. */
     private boolean connectionReset;
     /**
@@ -53,6 +55,10 @@ final class Transfers {
 
     /** Makes the threads inside a read or write return: part of closing the socket. */
     void wakeAll() {
+        ReceiveQueue q = received;
+        if (q != null) {
+            q.close();
+        }
         readOp.cancel();
         writeOp.cancel();
         // A write that returned must not lose its bytes to a close that follows it: the JDK's
@@ -87,13 +93,41 @@ final class Transfers {
                     return -1;
                 }
                 long deadline = SocketWaits.deadline(timeoutMillis);
-                return completionMode() ? readOnRing(b, off, len, deadline) : readReady(b, off, len, deadline);
+                boolean completion = completionMode();
+                ReceiveQueue q = received;
+                if (q == null && completion && NetMode.multishotRecv()) {
+                    q = new ReceiveQueue(socket, NetMode.recvQueueBytes());
+                    received = q;
+                    if (socket.isClosed()) {
+                        q.close(); // a close that came before could not see the queue to close it
+                    }
+                }
+                if (q != null) {
+                    int r = q.take(b, off, len, deadline, completion);
+                    if (r != ReceiveQueue.NOT_STREAMING) {
+                        return streamed(r);
+                    }
+                }
+                return completion ? readOnRing(b, off, len, deadline) : readReady(b, off, len, deadline);
             } finally {
                 socket.release();
             }
         } finally {
             readLock.unlock();
         }
+    }
+
+    /** What a read returns, or throws, for {@link ReceiveQueue#take}'s result {@code r}. */
+    private int streamed(int r) throws IOException {
+        if (r > 0) {
+            return r;
+        }
+        return switch (r) {
+            case ReceiveQueue.END_OF_STREAM -> -1;
+            case ReceiveQueue.TIMED_OUT -> throw new SocketTimeoutException("Read timed out");
+            case ReceiveQueue.INTERRUPTED -> throw readFailure(-Errno.ECANCELED, true);
+            default -> throw readFailure(r, false);
+        };
     }
 
     /** Under readLock: enters the descriptor, unless the connection was reset. */
@@ -303,7 +337,8 @@ final class Transfers {
         try {
             enterRead();
             try {
-                int kept = leftover == null ? 0 : leftover.length - leftoverOff;
+                ReceiveQueue q = received;
+                int kept = (leftover == null ? 0 : leftover.length - leftoverOff) + (q == null ? 0 : q.queued());
                 if (inputShutdown) {
                     return kept;
                 }
@@ -404,6 +439,18 @@ final class Transfers {
             throw new SocketException("Socket closed");
         }
         throw writeFailure(r, false);
+    }
+
+    /** Bytes the multishot receive queued and no read took, -1 if reads have not streamed (for tests). */
+    int receiveQueued() {
+        ReceiveQueue q = received;
+        return q == null ? -1 : q.queued();
+    }
+
+    /** Whether a multishot receive is armed now (for tests). */
+    boolean receiveStreaming() {
+        ReceiveQueue q = received;
+        return q != null && q.streaming();
     }
 
     /** Whether a write-behind send is still in flight (for tests). */

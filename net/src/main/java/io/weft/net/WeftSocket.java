@@ -55,6 +55,16 @@ public class WeftSocket extends Socket {
         return impl.sendBehindPending();
     }
 
+    /** Bytes a multishot receive has queued and no read has taken, -1 if reads do not stream (for tests). */
+    int receiveQueued() {
+        return impl.receiveQueued();
+    }
+
+    /** Whether a multishot receive is armed on this socket now (for tests). */
+    boolean receiveStreaming() {
+        return impl.receiveStreaming();
+    }
+
     /** Whether a close has begun (its descriptor marked closed), even if it has not returned yet (for tests). */
     boolean closeBegun() {
         return impl.isClosed();

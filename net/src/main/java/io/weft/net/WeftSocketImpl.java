@@ -373,6 +373,18 @@ final class WeftSocketImpl extends SocketImpl {
         return t != null && t.sendBehindPending();
     }
 
+    /** See {@link WeftSocket#receiveQueued()}. */
+    int receiveQueued() {
+        Transfers t = transfers;
+        return t == null ? -1 : t.receiveQueued();
+    }
+
+    /** See {@link WeftSocket#receiveStreaming()}. */
+    boolean receiveStreaming() {
+        Transfers t = transfers;
+        return t != null && t.receiveStreaming();
+    }
+
     // ---- options ----------------------------------------------------------------------
 
     @Override

@@ -16,26 +16,31 @@ import java.util.stream.Stream;
  * mode, with epoll, with kqueue, or on a platform thread.
  */
 enum NetFixture {
-    URING_COMPLETION(Backend.IO_URING, NetMode.COMPLETION, false, false),
-    URING_COMPLETION_SEND_FIRST(Backend.IO_URING, NetMode.COMPLETION, true, false),
+    /** Completion mode with the default one-shot receive per read. */
+    URING_COMPLETION(Backend.IO_URING, NetMode.COMPLETION, false, false, false),
+    /** Completion mode with a multishot receive per socket ({@code weft.net.multishotRecv}, {@link ReceiveQueue}). */
+    URING_COMPLETION_MULTISHOT(Backend.IO_URING, NetMode.COMPLETION, false, false, true),
+    URING_COMPLETION_SEND_FIRST(Backend.IO_URING, NetMode.COMPLETION, true, false, false),
     /** Every socket made while it runs has write-behind on ({@link WeftSocket#setWriteBehind}). */
-    URING_COMPLETION_WRITE_BEHIND(Backend.IO_URING, NetMode.COMPLETION, false, true),
-    URING_READINESS(Backend.IO_URING, NetMode.READINESS, false, false),
-    EPOLL(Backend.EPOLL, NetMode.READINESS, false, false),
+    URING_COMPLETION_WRITE_BEHIND(Backend.IO_URING, NetMode.COMPLETION, false, true, false),
+    URING_READINESS(Backend.IO_URING, NetMode.READINESS, false, false, false),
+    EPOLL(Backend.EPOLL, NetMode.READINESS, false, false, false),
     /** Readiness, as on epoll; skips unless kqueue runs here (on Linux: -Dweft.kqueue.library). */
-    KQUEUE(Backend.KQUEUE, NetMode.READINESS, false, false),
-    PLATFORM_THREAD(null, NetMode.COMPLETION, false, false);
+    KQUEUE(Backend.KQUEUE, NetMode.READINESS, false, false, false),
+    PLATFORM_THREAD(null, NetMode.COMPLETION, false, false, false);
 
     final Backend backend;
     final NetMode mode;
     final boolean sendFirst;
     final boolean writeBehind;
+    final boolean multishotRecv;
 
-    NetFixture(Backend backend, NetMode mode, boolean sendFirst, boolean writeBehind) {
+    NetFixture(Backend backend, NetMode mode, boolean sendFirst, boolean writeBehind, boolean multishotRecv) {
         this.backend = backend;
         this.mode = mode;
         this.sendFirst = sendFirst;
         this.writeBehind = writeBehind;
+        this.multishotRecv = multishotRecv;
     }
 
     /** Puts the process-wide settings {@link #start} changes back to their defaults. */
@@ -43,6 +48,7 @@ enum NetFixture {
         NetMode.set(NetMode.COMPLETION);
         NetMode.setSendFirst(false);
         NetMode.setWriteBehind(false);
+        NetMode.setMultishotRecv(false);
     }
 
     static Stream<NetFixture> all() {
@@ -54,6 +60,7 @@ enum NetFixture {
         NetMode.set(mode);
         NetMode.setSendFirst(sendFirst);
         NetMode.setWriteBehind(writeBehind);
+        NetMode.setMultishotRecv(multishotRecv);
         if (backend == null) {
             return null;
         }

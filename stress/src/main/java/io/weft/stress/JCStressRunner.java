@@ -95,7 +95,7 @@ public final class JCStressRunner {
             case "quick", "selfcheck" -> {
                 // jcstress "quick" (200 ms iterations), without split per-actor compilation: one
                 // fork in each of the interpreter, C1, C2 and C2-with-stress VMs per test. So that
-                // the suite's 26 tests stay near four minutes on two cores: 3 iterations per fork
+                // the suite (33 tests) stays near four minutes on two cores: 3 iterations per fork
                 // instead of quick's 5, and no heap pre-touch (-XX:+AlwaysPreTouch of the forks'
                 // 256 MB heap costs ~0.4 s per fork on this VM and does not change what a test
                 // can observe).

@@ -15,6 +15,7 @@ final class Rows {
             // Not Weft's carriers, but Weft's sockets must block correctly on the JDK's scheduler too.
             new Row(SocketFlavour.WEFT, ThreadKind.JDK_VIRTUAL),
             new Row(SocketFlavour.WEFT, ThreadKind.WEFT_URING_COMPLETION),
+            new Row(SocketFlavour.WEFT, ThreadKind.WEFT_URING_MULTISHOT_RECV),
             new Row(SocketFlavour.WEFT, ThreadKind.WEFT_URING_WRITE_BEHIND),
             new Row(SocketFlavour.WEFT, ThreadKind.WEFT_URING_READINESS),
             new Row(SocketFlavour.WEFT, ThreadKind.WEFT_EPOLL),

@@ -14,6 +14,9 @@ enum ThreadKind {
     PLATFORM("platform threads", null, NetMode.COMPLETION),
     JDK_VIRTUAL("JDK virtual threads", null, NetMode.COMPLETION),
     WEFT_URING_COMPLETION("weft virtual threads on io_uring, completion mode", Backend.IO_URING, NetMode.COMPLETION),
+    /** Reads take from a multishot receive per socket ({@code weft.net.multishotRecv}, {@code io.weft.net.ReceiveQueue}). */
+    WEFT_URING_MULTISHOT_RECV("weft virtual threads on io_uring, completion mode, multishot receive", Backend.IO_URING,
+            NetMode.COMPLETION),
     /** Every socket made while it runs has write-behind on (WeftSocket.setWriteBehind). */
     WEFT_URING_WRITE_BEHIND("weft virtual threads on io_uring, completion mode, write-behind", Backend.IO_URING,
             NetMode.COMPLETION),
@@ -53,6 +56,11 @@ enum ThreadKind {
     /** Whether the sockets made while this kind's rows run have write-behind on. */
     boolean writeBehind() {
         return this == WEFT_URING_WRITE_BEHIND;
+    }
+
+    /** Whether reads in completion mode use a multishot receive while this kind's rows run. */
+    boolean multishotRecv() {
+        return this == WEFT_URING_MULTISHOT_RECV;
     }
 
     /** The JDK-socket row whose outcomes this kind's rows must reproduce. */

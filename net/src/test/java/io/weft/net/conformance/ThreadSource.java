@@ -39,6 +39,7 @@ final class ThreadSource implements AutoCloseable {
         NetMode previous = NetMode.current();
         NetMode.set(kind.netMode());
         NetMode.setWriteBehind(kind.writeBehind()); // back to false in close (or a failed open)
+        NetMode.setMultishotRecv(kind.multishotRecv()); // back to false likewise
         if (kind.weftBackend() == null) {
             return new ThreadSource(kind, null, previous);
         }
@@ -62,6 +63,7 @@ final class ThreadSource implements AutoCloseable {
     private static void restore(NetMode previous) {
         NetMode.set(previous);
         NetMode.setWriteBehind(false);
+        NetMode.setMultishotRecv(false);
     }
 
     ThreadKind kind() {

@@ -11,6 +11,9 @@ import java.util.Map;
 enum SoakBackend {
     /** io_uring, completion-mode sockets: the operations themselves go to the ring. */
     IO_URING("io_uring", Map.of("weft.backend", "io_uring", "weft.net.mode", "completion")),
+    /** io_uring, completion-mode sockets whose reads take from a multishot receive per socket. */
+    IO_URING_MULTISHOT("io_uring-multishot", Map.of("weft.backend", "io_uring", "weft.net.mode", "completion",
+            "weft.net.multishotRecv", "true")),
     /** io_uring, readiness-mode sockets: non-blocking calls, readiness waits on the ring. */
     IO_URING_READINESS("io_uring-readiness", Map.of("weft.backend", "io_uring", "weft.net.mode", "readiness")),
     /** epoll (always readiness). */
@@ -33,6 +36,6 @@ enum SoakBackend {
     static SoakBackend parse(String s) {
         String n = s.strip().toLowerCase(Locale.ROOT).replace("io-uring", "io_uring");
         for (SoakBackend b : values()) if (b.key.equals(n)) return b;
-        throw new IllegalArgumentException("unknown backend '" + s + "' (io_uring, io_uring-readiness, epoll)");
+        throw new IllegalArgumentException("unknown backend '" + s + "' (io_uring, io_uring-multishot, io_uring-readiness, epoll)");
     }
 }

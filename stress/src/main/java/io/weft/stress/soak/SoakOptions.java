@@ -20,11 +20,11 @@ record SoakOptions(int seconds, int connections, List<SoakBackend> backends, Str
                    int interval, long seed, List<String> serverFlags) {
 
     static final String USAGE = """
-            usage: ./weft stress soak [--minutes N] [--connections N] [--backends io_uring,io_uring-readiness,epoll]
+            usage: ./weft stress soak [--minutes N] [--connections N] [--backends io_uring,io_uring-multishot,io_uring-readiness,epoll]
                                       [--faults SPEC] [--stuck-seconds S] [--interval S] [--seed X] [--seconds S]
               --minutes N        load time per backend (default 3; decimals allowed; --seconds for short runs)
               --connections N    concurrent connections per backend (default 10000)
-              --backends LIST    default: io_uring,io_uring-readiness,epoll
+              --backends LIST    default: io_uring,io_uring-multishot,io_uring-readiness,epoll
               --faults SPEC      passed to the server as -Dweft.faults=SPEC (fault injection)
               --stuck-seconds S  a connection without progress for S seconds fails the run (default 60)
               --interval S       seconds between progress lines (default 10)
