@@ -14,7 +14,8 @@ class SoakOptionsTest {
         SoakOptions o = SoakOptions.parse(new String[0]);
         assertEquals(180, o.seconds());
         assertEquals(10_000, o.connections());
-        assertEquals(List.of(SoakBackend.IO_URING, SoakBackend.IO_URING_READINESS, SoakBackend.EPOLL), o.backends());
+        assertEquals(List.of(SoakBackend.IO_URING, SoakBackend.IO_URING_MULTISHOT, SoakBackend.IO_URING_READINESS, SoakBackend.EPOLL),
+                o.backends());
         assertNull(o.faults());
     }
 
