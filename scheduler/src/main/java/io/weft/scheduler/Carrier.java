@@ -41,7 +41,7 @@ import java.util.concurrent.locks.LockSupport;
  * waits then drive the carrier themselves ({@link #driveWhilePinned}) once {@link PinnedWatch}
  * has kicked it; see {@link PinnedWaits}.
  */
-final class Carrier extends Thread {
+final class Carrier extends Thread implements io.weft.poller.sys.CallStates.Lender {
     private static final System.Logger LOG = System.getLogger("io.weft.scheduler");
 
     final WeftScheduler scheduler;
@@ -70,6 +70,12 @@ final class Carrier extends Thread {
      * ends); read racily elsewhere, where it never equals the reader.
      */
     Thread pinnedThread;
+    /**
+     * Lent to every virtual thread mounted here for its system calls' errno and iovec
+     * ({@link io.weft.poller.sys.CallStates}): one allocation per carrier instead of one, and
+     * a registration under the JDK's common cleaner lock, per virtual thread.
+     */
+    private final java.lang.foreign.MemorySegment scratch = io.weft.poller.sys.CallStates.allocateScratch();
 
     Carrier(WeftScheduler scheduler, int index, String name, int runQueueCapacity, int reapInterval) {
         super(name);
@@ -78,6 +84,11 @@ final class Carrier extends Thread {
         this.index = index;
         this.runQueue = new RunQueue(runQueueCapacity);
         this.reapInterval = reapInterval;
+    }
+
+    @Override
+    public java.lang.foreign.MemorySegment scratch() {
+        return scratch;
     }
 
     /** The carrier running the caller (its loop, or a virtual thread mounted on it), or null. */

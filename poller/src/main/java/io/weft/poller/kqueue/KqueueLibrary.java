@@ -34,8 +34,6 @@ final class KqueueLibrary {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final ThreadLocal<MemorySegment> CALL_STATE_SLOT =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
     /** Keyed by the library path, "" for the platform C library. */
     private static final Map<String, KqueueLibrary> LOADED = new ConcurrentHashMap<>();
 
@@ -97,7 +95,7 @@ final class KqueueLibrary {
 
     /** {@code kqueue()}: a new kqueue descriptor, or {@code -errno}. */
     int kqueue() {
-        MemorySegment s = CALL_STATE_SLOT.get();
+        MemorySegment s = io.weft.poller.sys.CallStates.current();
         try {
             return result((int) kqueue.invokeExact(s), s);
         } catch (Throwable t) {
@@ -110,7 +108,7 @@ final class KqueueLibrary {
      * stored, or {@code -errno}. {@code timeout} {@link MemorySegment#NULL} waits indefinitely.
      */
     int kevent(int kq, MemorySegment changes, int nchanges, MemorySegment events, int nevents, MemorySegment timeout) {
-        return kevent(kq, changes, nchanges, events, nevents, timeout, CALL_STATE_SLOT.get());
+        return kevent(kq, changes, nchanges, events, nevents, timeout, io.weft.poller.sys.CallStates.current());
     }
 
     /**

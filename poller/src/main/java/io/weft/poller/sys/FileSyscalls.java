@@ -72,8 +72,6 @@ public final class FileSyscalls {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final ThreadLocal<MemorySegment> CALL_STATE_SLOT =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
 
     // openat is variadic (the mode is the fourth argument, read only with O_CREAT).
     private static final MethodHandle OPENAT = downcall("openat",
@@ -150,7 +148,7 @@ public final class FileSyscalls {
 
     /** {@code openat(2)}; {@code path} is a NUL-terminated native string. The new descriptor or {@code -errno}. */
     public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
-        MemorySegment s = CALL_STATE_SLOT.get();
+        MemorySegment s = CallStates.current();
         try {
             return result((int) OPENAT.invokeExact(s, dirfd, path, flags, mode), s);
         } catch (Throwable t) {
@@ -160,17 +158,13 @@ public final class FileSyscalls {
 
     /** {@code pread(2)} of up to {@code count} bytes at {@code offset}. */
     public static long pread(int fd, MemorySegment buf, long count, long offset) {
-        MemorySegment s = CALL_STATE_SLOT.get();
+        MemorySegment s = CallStates.current();
         try {
             return result((long) PREAD.invokeExact(s, fd, buf, count, offset), s);
         } catch (Throwable t) {
             throw unexpected(t);
         }
     }
-
-    /** A {@code struct iovec {void *base; size_t len;}} per thread, like {@link #CALL_STATE_SLOT}'s errno slot. */
-    private static final ThreadLocal<MemorySegment> IOVEC_SLOT =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16, 8));
 
     /** {@code preadv2}'s flag: fail with {@code EAGAIN} rather than wait for the disk (Linux 4.14+). */
     public static final int RWF_NOWAIT = 0x8;
@@ -185,8 +179,8 @@ public final class FileSyscalls {
         if (PREADV2 == null) {
             return -Errno.EOPNOTSUPP;
         }
-        MemorySegment s = CALL_STATE_SLOT.get();
-        MemorySegment iov = IOVEC_SLOT.get(); // the thread's own: no malloc/free per read
+        MemorySegment s = CallStates.current();
+        MemorySegment iov = s.asSlice(CallStates.IOVEC_OFFSET, 16); // the OS thread's own: no malloc/free per read
         try {
             iov.set(JAVA_LONG, 0, buf.address());
             iov.set(JAVA_LONG, 8, count);
@@ -198,7 +192,7 @@ public final class FileSyscalls {
 
     /** {@code pwrite(2)}; on a descriptor opened {@code O_APPEND} Linux appends whatever the offset. */
     public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
-        MemorySegment s = CALL_STATE_SLOT.get();
+        MemorySegment s = CallStates.current();
         try {
             return result((long) PWRITE.invokeExact(s, fd, buf, count, offset), s);
         } catch (Throwable t) {
@@ -208,7 +202,7 @@ public final class FileSyscalls {
 
     /** {@code write(2)} at the descriptor's own offset: what an {@code O_APPEND} write uses. */
     public static long write(int fd, MemorySegment buf, long count) {
-        MemorySegment s = CALL_STATE_SLOT.get();
+        MemorySegment s = CallStates.current();
         try {
             return result((long) WRITE.invokeExact(s, fd, buf, count), s);
         } catch (Throwable t) {
@@ -221,7 +215,7 @@ public final class FileSyscalls {
 
     /** {@code lseek(2)}: the new offset. Never blocks, so every path calls it directly. */
     public static long lseek(int fd, long offset, int whence) {
-        MemorySegment s = CALL_STATE_SLOT.get();
+        MemorySegment s = CallStates.current();
         try {
             return result((long) LSEEK.invokeExact(s, fd, offset, whence), s);
         } catch (Throwable t) {
@@ -237,7 +231,7 @@ public final class FileSyscalls {
      * does not do F_FULLFSYNC ({@code ENOTSUP}, e.g. some network file systems), {@code fsync}.
      */
     public static int fsync(int fd, boolean dataOnly) {
-        MemorySegment s = CALL_STATE_SLOT.get();
+        MemorySegment s = CallStates.current();
         try {
             if (PLATFORM == OsPlatform.MACOS) {
                 int r = Libc.fcntl(fd, F_FULLFSYNC, 0);
@@ -250,7 +244,7 @@ public final class FileSyscalls {
     }
 
     public static int ftruncate(int fd, long length) {
-        MemorySegment s = CALL_STATE_SLOT.get();
+        MemorySegment s = CallStates.current();
         try {
             return result((int) FTRUNCATE.invokeExact(s, fd, length), s);
         } catch (Throwable t) {
@@ -260,7 +254,7 @@ public final class FileSyscalls {
 
     /** {@code statx(2)} into {@code buf} ({@link #STATX_SIZE} bytes). Linux only. */
     public static int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment buf) {
-        MemorySegment s = CALL_STATE_SLOT.get();
+        MemorySegment s = CallStates.current();
         try {
             return result((int) STATX.invokeExact(s, dirfd, path, flags, mask, buf), s);
         } catch (Throwable t) {
@@ -278,7 +272,7 @@ public final class FileSyscalls {
         if (PLATFORM == OsPlatform.LINUX) {
             return statx(AT_FDCWD, path, flags, STATX_BASIC_STATS, buf);
         }
-        MemorySegment s = CALL_STATE_SLOT.get();
+        MemorySegment s = CallStates.current();
         try {
             return result((int) FSTATAT.invokeExact(s, AT_FDCWD, path, buf, flags), s);
         } catch (Throwable t) {
@@ -294,7 +288,7 @@ public final class FileSyscalls {
         if (PLATFORM == OsPlatform.LINUX) {
             return statx(fd, EMPTY_PATH, AT_EMPTY_PATH, STATX_BASIC_STATS, buf);
         }
-        MemorySegment s = CALL_STATE_SLOT.get();
+        MemorySegment s = CallStates.current();
         try {
             return result((int) FSTAT.invokeExact(s, fd, buf), s);
         } catch (Throwable t) {

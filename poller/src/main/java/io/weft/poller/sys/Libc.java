@@ -41,12 +41,6 @@ public final class Libc {
             CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
-    /**
-     * One errno slot per thread. Allocated from an automatic arena so that a dead thread's
-     * slot goes with it; a call needs the slot only between the downcall and reading errno.
-     */
-    private static final ThreadLocal<MemorySegment> CALL_STATE_SLOT =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
     /** The size of a call-state slot, for callers that bring their own. */
     public static final long CALL_STATE_SIZE = CALL_STATE.byteSize();
 
@@ -127,8 +121,9 @@ public final class Libc {
         return java.lang.invoke.MethodHandles.dropArguments(thrower, 0, type.parameterList());
     }
 
+    /** Where the next downcall captures errno: the calling OS thread's ({@link CallStates}). */
     private static MemorySegment state() {
-        return CALL_STATE_SLOT.get();
+        return CallStates.current();
     }
 
     private static int errno(MemorySegment state) {

@@ -11,6 +11,7 @@ import io.weft.poller.Pollers;
 import io.weft.poller.sys.Errno;
 import io.weft.poller.sys.ErrnoException;
 import io.weft.poller.sys.Sockets;
+import io.weft.poller.testkit.CommonCleanerLock;
 import io.weft.poller.testkit.LeakCheck;
 import io.weft.poller.testkit.Recorder;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.weft.poller.contract;
+package io.weft.poller.testkit;
 
 import java.lang.ref.Cleaner;
 import java.lang.reflect.Field;
@@ -7,13 +7,14 @@ import java.lang.reflect.Method;
 /**
  * The monitor that the JDK's common {@code Cleaner} takes to register a cleanable (its
  * {@code CleanerImpl.activeList}), which {@code Arena.ofAuto()} does for every automatic arena.
- * Reached by reflection (the poller tests' JVM opens {@code java.lang.ref} and
- * {@code jdk.internal.ref}), so a test can hold it and show that some path never needs it.
+ * Reached by reflection (the test JVMs of poller and scheduler open {@code java.lang.ref} and
+ * {@code jdk.internal.ref}: the parent pom's {@code weft.test.cleaner.opens}), so a test can
+ * hold it and show that some path never needs it.
  */
-final class CommonCleanerLock {
+public final class CommonCleanerLock {
     private CommonCleanerLock() {}
 
-    static Object get() throws ReflectiveOperationException {
+    public static Object get() throws ReflectiveOperationException {
         Method common = Class.forName("jdk.internal.ref.CleanerFactory").getMethod("cleaner");
         Cleaner cleaner = (Cleaner) common.invoke(null);
         Field impl = Cleaner.class.getDeclaredField("impl");
