@@ -119,13 +119,14 @@ final class ReceiveQueue {
                     startStream();
                 }
                 if (Thread.currentThread().isInterrupted()) {
-                    // As the JDK's sockets do, an interrupt ends a read only when it would have
-                    // to wait. Bytes (or the end) still in the kernel are the stream's to hand
-                    // over within a carrier loop, so the read waits for them, with the interrupt
-                    // set aside meanwhile (a park returns at once while it is set). The
-                    // conformance suite's "read of available data with the interrupt status
-                    // set" caught the first version, which gave up on a stream it had just armed.
-                    if (!SocketWaits.readyNow(socket, Events.IN)) {
+                    // As the JDK's sockets do, an interrupt ends a virtual thread's read only
+                    // when it would have to wait, and never a platform thread's. Bytes (or the
+                    // end) still in the kernel are the stream's to hand over within a carrier
+                    // loop, so the read waits for them, with the interrupt set aside meanwhile
+                    // (a park returns at once while it is set). The conformance suite's "read
+                    // of available data with the interrupt status set" caught the first
+                    // version, which gave up on a stream it had just armed.
+                    if (Thread.currentThread().isVirtual() && !SocketWaits.readyNow(socket, Events.IN)) {
                         return INTERRUPTED;
                     }
                     Thread.interrupted();

@@ -215,6 +215,30 @@ class ReceiveStreamTest {
         assertEquals("SocketException:true:true", NetFixture.get(reader));
     }
 
+    /**
+     * A platform thread may read a socket whose stream a virtual thread started; it ignores
+     * its interrupt status, as a platform thread does on the JDK's sockets, and keeps it.
+     */
+    @Test
+    void aPlatformThreadReadingAStreamingSocketIgnoresItsInterruptAsTheJdksDo() throws Exception {
+        peer.getOutputStream().write(1);
+        assertEquals(1, (int) onWeft(() -> client.getInputStream().read()));
+        assertTrue(client.receiveStreaming());
+        CompletableFuture<String> result = new CompletableFuture<>();
+        Thread.ofPlatform().start(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                int b = client.getInputStream().read();
+                result.complete(b + ":" + Thread.currentThread().isInterrupted() + ":" + client.isClosed());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        Thread.sleep(100);
+        peer.getOutputStream().write(2);
+        assertEquals("2:true:false", result.get(10, TimeUnit.SECONDS));
+    }
+
     private static byte[] readN(InputStream in, int n) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(n);
         byte[] b = new byte[7919]; // odd, so reads split chunks
