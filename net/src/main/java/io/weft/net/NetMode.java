@@ -69,7 +69,7 @@ public enum NetMode {
 
     private static volatile boolean multishotRecv =
             Boolean.parseBoolean(System.getProperty(MULTISHOT_RECV_PROPERTY, "false"));
-    private static final int RECV_QUEUE_BYTES = recvQueueBytes(System.getProperty(RECV_QUEUE_BYTES_PROPERTY));
+    private static final int RECV_QUEUE_BYTES = recvQueueBytes(System.getProperties());
 
     /**
      * Whether completion-mode reads use a multishot receive per socket
@@ -97,19 +97,12 @@ public enum NetMode {
         return RECV_QUEUE_BYTES;
     }
 
-    static int recvQueueBytes(String value) {
-        if (value == null || value.isBlank()) {
-            return 65536;
+    private static int recvQueueBytes(java.util.Properties props) {
+        int n = io.weft.poller.ConfigProperties.intValue(props, RECV_QUEUE_BYTES_PROPERTY, 65536);
+        if (n < 1) {
+            throw new IllegalArgumentException(RECV_QUEUE_BYTES_PROPERTY + "=" + n + ": must be at least 1");
         }
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(RECV_QUEUE_BYTES_PROPERTY + "=" + value + ": must be a whole number of bytes, at least 1");
+        return n;
     }
 
     /** The mode in force: the system property's at start, or the last {@link #set}. */

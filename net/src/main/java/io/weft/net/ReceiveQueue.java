@@ -166,7 +166,7 @@ final class ReceiveQueue {
     /** Lock held: starts a stream on the caller's carrier, which holds the descriptor until it ends. */
     private void startStream() throws IOException {
         socket.acquire(); // released by the stream's final completion
-        ReceiveStream s = new ReceiveStream(socket, this, limit - queued);
+        ReceiveStream s = new ReceiveStream(socket, this, limit); // only ever started with the queue empty
         stream = s;
         try {
             s.start();

@@ -18,7 +18,7 @@ import java.io.IOException;
  * that {@code close(2)} comes after the kernel has let go of the socket: a receive still armed
  * would keep the connection open. Ended by cancel (close, or a full queue), by the peer's end
  * of stream, by a failure or by the kernel: an empty buffer ring, or the limit reached (the
- * queue's room when it started; the reader starts the next one once it has caught up).
+ * queue's; the reader starts the next one once it has caught up).
  */
 final class ReceiveStream extends RingStream {
     /**
@@ -35,8 +35,9 @@ final class ReceiveStream extends RingStream {
     private boolean received;
 
     /**
-     * @param limit the bytes the stream may receive before it ends by itself (the room left in
-     *              the queue), so that a fast sender cannot outrun the queue's cancel
+     * @param limit the bytes the stream may receive before it ends by itself (the queue's
+     *              limit: a stream starts only when the queue is empty), so that a fast sender
+     *              cannot outrun the queue's cancel
      */
     ReceiveStream(SocketFd socket, ReceiveQueue queue, int limit) {
         this.socket = socket;

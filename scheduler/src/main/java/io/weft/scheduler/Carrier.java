@@ -6,7 +6,9 @@ import io.weft.poller.CompletionPoller;
 import io.weft.poller.CompletionHandler;
 import io.weft.poller.Poller;
 import io.weft.poller.Pollers;
+import io.weft.poller.sys.CallStates;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +43,7 @@ import java.util.concurrent.locks.LockSupport;
  * waits then drive the carrier themselves ({@link #driveWhilePinned}) once {@link PinnedWatch}
  * has kicked it; see {@link PinnedWaits}.
  */
-final class Carrier extends Thread implements io.weft.poller.sys.CallStates.Lender {
+final class Carrier extends Thread implements CallStates.Lender {
     private static final System.Logger LOG = System.getLogger("io.weft.scheduler");
 
     final WeftScheduler scheduler;
@@ -72,10 +74,10 @@ final class Carrier extends Thread implements io.weft.poller.sys.CallStates.Lend
     Thread pinnedThread;
     /**
      * Lent to every virtual thread mounted here for its system calls' errno and iovec
-     * ({@link io.weft.poller.sys.CallStates}): one allocation per carrier instead of one, and
+     * ({@link CallStates}): one allocation per carrier instead of one, and
      * a registration under the JDK's common cleaner lock, per virtual thread.
      */
-    private final java.lang.foreign.MemorySegment scratch = io.weft.poller.sys.CallStates.allocateScratch();
+    private final MemorySegment scratch = CallStates.allocateScratch();
 
     Carrier(WeftScheduler scheduler, int index, String name, int runQueueCapacity, int reapInterval) {
         super(name);
@@ -87,7 +89,7 @@ final class Carrier extends Thread implements io.weft.poller.sys.CallStates.Lend
     }
 
     @Override
-    public java.lang.foreign.MemorySegment scratch() {
+    public MemorySegment scratch() {
         return scratch;
     }
 

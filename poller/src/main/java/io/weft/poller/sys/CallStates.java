@@ -9,8 +9,8 @@ import java.lang.invoke.MethodType;
 
 /**
  * The scratch memory a downcall needs for the moment it runs: the slot the linker captures
- * {@code errno} into ({@link #CALL_STATE_OFFSET}), and a {@code struct iovec}
- * ({@link #IOVEC_OFFSET}) for the vectored calls. Owned per OS thread, because a downcall
+ * {@code errno} into (at its start, so the area itself is what a downcall is given), and a
+ * {@code struct iovec} ({@link #IOVEC_OFFSET}) for the vectored calls. Owned per OS thread, because a downcall
  * cannot be interrupted by another call on the same OS thread: a virtual thread stays mounted
  * from the downcall to the read of its errno (nothing in between parks, and JDK 25 never
  * preempts a virtual thread that does not park).
@@ -28,15 +28,10 @@ import java.lang.invoke.MethodType;
  * scheduler always does); without it every thread uses its own slot, as before.
  */
 public final class CallStates {
-    /**
-     * The byte offset of the call-state (errno) slot in a scratch area: 0, so the area itself
-     * is what a downcall is given (the linker uses the layout's size from its start).
-     */
-    public static final long CALL_STATE_OFFSET = 0;
     /** The byte offset of a {@code struct iovec {void *base; size_t len;}} in a scratch area. */
-    public static final long IOVEC_OFFSET = 16;
+    static final long IOVEC_OFFSET = 16;
     /** The size of a scratch area. */
-    public static final long SCRATCH_SIZE = 32;
+    private static final long SCRATCH_SIZE = 32;
 
     static {
         if (Linker.Option.captureStateLayout().byteSize() > IOVEC_OFFSET) {
@@ -50,7 +45,7 @@ public final class CallStates {
      * carrier). Only code running on that OS thread may use it.
      */
     public interface Lender {
-        /** {@link #SCRATCH_SIZE} bytes from {@link #allocateScratch()}, this thread's for good. */
+        /** An area from {@link #allocateScratch()}, this thread's for good. */
         MemorySegment scratch();
     }
 
