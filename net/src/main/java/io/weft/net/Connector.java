@@ -27,6 +27,9 @@ final class Connector {
      */
     static void connect(SocketFd socket, int family, InetSocketAddress address, int timeoutMillis,
                         OperationHolder wakeHolder) throws IOException {
+        if (!SocketAddresses.fits(address.getAddress(), family)) {
+            throw familyUnavailable();
+        }
         socket.acquire();
         MemorySegment buf = IoBuffers.take(SocketAddresses.MAX_SIZE);
         try {
@@ -41,6 +44,14 @@ final class Connector {
             IoBuffers.give(buf);
             socket.release();
         }
+    }
+
+    /**
+     * An IPv6 address for an IPv4 socket (under {@code java.net.preferIPv4Stack}, or on a machine
+     * without IPv6), in the JDK's words.
+     */
+    static SocketException familyUnavailable() {
+        return new SocketException("IPv6 protocol family unavailable");
     }
 
     private static void connectOnRing(SocketFd socket, MemorySegment address, long deadline,

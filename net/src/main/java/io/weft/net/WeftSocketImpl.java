@@ -168,13 +168,19 @@ final class WeftSocketImpl extends SocketImpl {
             }
             int r = Sockets.bind(s.fd, family, new InetSocketAddress(host, port));
             if (r < 0) {
-                String message = Libc.strerror(-r);
-                throw r == -Errno.EADDRINUSE || r == -Errno.EACCES ? new BindException(message)
-                        : new SocketException(message);
+                throw bindFailure(r);
             }
             address = host;
             localport = Sockets.localAddress(s.fd).getPort();
         }
+    }
+
+    private static SocketException bindFailure(int r) {
+        if (r == -Errno.EAFNOSUPPORT) {
+            return Connector.familyUnavailable();
+        }
+        String message = Libc.strerror(-r);
+        return r == -Errno.EADDRINUSE || r == -Errno.EACCES ? new BindException(message) : new SocketException(message);
     }
 
     @Override

@@ -40,10 +40,19 @@ public final class SocketAddresses {
     private SocketAddresses() {}
 
     /**
+     * Whether a socket of {@code family} can use {@code ip}: an IPv6 socket any address (IPv4
+     * ones mapped), an IPv4 socket only IPv4 ones.
+     */
+    public static boolean fits(InetAddress ip, int family) {
+        return family != Sockets.AF_INET || ip.getAddress().length == 4;
+    }
+
+    /**
      * Writes {@code address} into {@code out} for a socket of {@code family}; returns the
      * length to pass to the kernel.
      *
      * @throws IllegalArgumentException if an IPv6 address is given to an IPv4 socket
+     *         (check with {@link #fits} first)
      */
     public static int encode(InetSocketAddress address, int family, MemorySegment out) {
         return encode(address, family, out, HERE);

@@ -88,12 +88,27 @@ public final class Sockets {
     private Sockets() {}
 
     /**
+     * {@code java.net.preferIPv4Stack}, read once, as the JDK reads it: when true, Weft's sockets
+     * are IPv4 sockets as the JDK's are, and an IPv6 address is refused as on those.
+     */
+    public static final boolean PREFER_IPV4_STACK = Boolean.getBoolean("java.net.preferIPv4Stack");
+
+    /**
      * A new TCP socket for the net module: IPv6 with {@code IPV6_V6ONLY} off (it also speaks
-     * IPv4, through mapped addresses) when the machine has IPv6, else IPv4; close-on-exec and
-     * non-blocking. The family is in {@link #family}.
+     * IPv4, through mapped addresses) when the machine has IPv6, else IPv4, and IPv4 under
+     * {@link #PREFER_IPV4_STACK}; close-on-exec and non-blocking. The family is in
+     * {@link #family}.
      */
     public static int streamSocket() throws ErrnoException {
+        return streamSocket(PREFER_IPV4_STACK);
+    }
+
+    /** {@link #streamSocket()}, IPv4 whatever the machine has when {@code ipv4Only}. */
+    static int streamSocket(boolean ipv4Only) throws ErrnoException {
         io.weft.poller.faults.Faults.check(); // Weft's sockets work without a poller on platform threads
+        if (ipv4Only) {
+            return ErrnoException.check("socket", newSocket(AF_INET, true));
+        }
         int fd = newSocket(AF_INET6, true);
         if (fd == -Errno.EAFNOSUPPORT) {
             return ErrnoException.check("socket", newSocket(AF_INET, true));
@@ -183,16 +198,29 @@ public final class Sockets {
         }
     }
 
-    /** {@code bind(2)} to {@code address}; the result is 0 or {@code -errno}. */
+    /**
+     * {@code bind(2)} to {@code address}; the result is 0 or {@code -errno}, {@code -EAFNOSUPPORT}
+     * for an IPv6 address on an IPv4 socket (as the kernel answers a {@code sockaddr} of the
+     * wrong family).
+     */
     public static int bind(int fd, int family, InetSocketAddress address) {
+        if (!SocketAddresses.fits(address.getAddress(), family)) {
+            return -Errno.EAFNOSUPPORT;
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment addr = arena.allocate(SocketAddresses.MAX_SIZE);
             return Libc.bind(fd, addr, SocketAddresses.encode(address, family, addr));
         }
     }
 
-    /** {@code connect(2)} to {@code address}; 0, or {@code -errno} ({@code -EINPROGRESS} when non-blocking). */
+    /**
+     * {@code connect(2)} to {@code address}; 0, or {@code -errno} ({@code -EINPROGRESS} when
+     * non-blocking, {@code -EAFNOSUPPORT} for an IPv6 address on an IPv4 socket).
+     */
     public static int connect(int fd, int family, InetSocketAddress address) {
+        if (!SocketAddresses.fits(address.getAddress(), family)) {
+            return -Errno.EAFNOSUPPORT;
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment addr = arena.allocate(SocketAddresses.MAX_SIZE);
             return Libc.connect(fd, addr, SocketAddresses.encode(address, family, addr));
@@ -223,10 +251,12 @@ public final class Sockets {
             // Off Linux there is no SO_PEERNAME: the reset surfaces here, as before.
             if (e.errno() != Errno.ENOTCONN || SO_PEERNAME == UNSUPPORTED) throw e;
         }
+        // SO_PEERNAME refuses (EINVAL) a buffer longer than the family's sockaddr.
+        int size = family(fd) == AF_INET ? SocketAddresses.SOCKADDR_IN_SIZE : SocketAddresses.SOCKADDR_IN6_SIZE;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment addr = arena.allocate(SocketAddresses.MAX_SIZE);
             MemorySegment len = arena.allocate(JAVA_INT);
-            len.set(JAVA_INT, 0, SocketAddresses.MAX_SIZE);
+            len.set(JAVA_INT, 0, size);
             ErrnoException.check("getsockopt(SO_PEERNAME)", Libc.getsockopt(fd, SOL_SOCKET, SO_PEERNAME, addr, len));
             return SocketAddresses.decode(addr);
         }

@@ -81,6 +81,51 @@ class LiveSocketConstantsTest {
         assertEquals(Sockets.localAddress(fd), Sockets.remoteAddress(server), "::ffff:127.0.0.1 read back as 127.0.0.1");
     }
 
+    /**
+     * A connection reset before it is accepted: getpeername fails, and {@code SO_PEERNAME} must
+     * still name the peer, on an IPv4 listener (whose sockaddr is shorter than the buffer) as
+     * on a dual-stack one.
+     */
+    @Test
+    void thePeerOfAConnectionResetBeforeAcceptIsKnown() throws Exception {
+        int ipv4 = keep(Sockets.listenLoopback(4, false));
+        int dualStack = keep(Sockets.streamSocket());
+        int r = Sockets.bind(dualStack, Sockets.family(dualStack), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        assertEquals(0, r, () -> "bind: " + Errno.describe(-r));
+        assertEquals(0, Libc.listen(dualStack, 4));
+        for (int listener : new int[] {ipv4, dualStack}) {
+            int client = Sockets.connectLoopback(Sockets.localAddress(listener).getPort());
+            InetSocketAddress clientAddress = Sockets.localAddress(client);
+            Sockets.setLinger(client, 0);
+            Libc.close(client); // a reset, before the listener accepts
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            int accepted;
+            while ((accepted = Sockets.acceptNonBlocking(listener)) == -Errno.EAGAIN && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            int fd = keep(ErrnoException.check("accept", accepted));
+            assertEquals(clientAddress, Sockets.acceptedPeerAddress(fd), "family " + Sockets.family(fd));
+        }
+    }
+
+    /** What {@code java.net.preferIPv4Stack} asks for: IPv4 sockets, which refuse IPv6 addresses. */
+    @Test
+    void anIpv4OnlyStreamSocketConnectsOverIpv4AndRefusesIpv6Addresses() throws Exception {
+        int listener = keep(Sockets.listenLoopback(4, false));
+        int fd = keep(Sockets.streamSocket(true));
+        assertEquals(Sockets.AF_INET, Sockets.family(fd));
+        assertNotEquals(0, Libc.fcntl(fd, Sockets.F_GETFL, 0) & Sockets.O_NONBLOCK, "O_NONBLOCK");
+        assertEquals(Sockets.FD_CLOEXEC, Libc.fcntl(fd, Sockets.F_GETFD, 0) & Sockets.FD_CLOEXEC, "FD_CLOEXEC");
+        InetAddress ipv6 = InetAddress.getByName("::1");
+        assertEquals(-Errno.EAFNOSUPPORT, Sockets.bind(fd, Sockets.AF_INET, new InetSocketAddress(ipv6, 0)), "bind to ::1");
+        assertEquals(-Errno.EAFNOSUPPORT, Sockets.connect(fd, Sockets.AF_INET,
+                new InetSocketAddress(ipv6, Sockets.localPort(listener))), "connect to ::1");
+        int r = Sockets.connect(fd, Sockets.AF_INET, new InetSocketAddress(InetAddress.getLoopbackAddress(), Sockets.localPort(listener)));
+        assertTrue(r == 0 || r == -Errno.EINPROGRESS, () -> "connect: " + Errno.describe(-r));
+        int server = keep(Sockets.accept(listener, false));
+        assertEquals(Sockets.localAddress(fd), Sockets.remoteAddress(server));
+    }
+
     @Test
     void socketLevelOptionsRoundTrip() throws ErrnoException {
         int fd = connectedPair()[1];
