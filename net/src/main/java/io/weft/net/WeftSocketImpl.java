@@ -180,7 +180,8 @@ final class WeftSocketImpl extends SocketImpl {
             return Connector.familyUnavailable();
         }
         String message = Libc.strerror(-r);
-        return r == -Errno.EADDRINUSE || r == -Errno.EACCES ? new BindException(message) : new SocketException(message);
+        return r == -Errno.EADDRINUSE || r == -Errno.EACCES ? new BindException(message)
+                : new SocketException(message);
     }
 
     @Override
