@@ -1,19 +1,18 @@
 package io.weft.poller.kqueue;
 
+import static io.weft.poller.sys.CallStates.result;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.weft.poller.Backend;
 import io.weft.poller.BackendUnavailableException;
+import io.weft.poller.sys.CallStates;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,8 +31,6 @@ final class KqueueLibrary {
     static final String LIBRARY_PROPERTY = "weft.kqueue.library";
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     /** Keyed by the library path, "" for the platform C library. */
     private static final Map<String, KqueueLibrary> LOADED = new ConcurrentHashMap<>();
 
@@ -45,7 +42,7 @@ final class KqueueLibrary {
 
     private KqueueLibrary(KqueuePlatform platform, SymbolLookup lookup) {
         this.platform = platform;
-        Linker.Option errno = Linker.Option.captureCallState("errno");
+        Linker.Option errno = CallStates.CAPTURE_ERRNO;
         this.kqueue = LINKER.downcallHandle(lookup.findOrThrow("kqueue"), FunctionDescriptor.of(JAVA_INT), errno);
         this.kevent = LINKER.downcallHandle(lookup.findOrThrow("kevent"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), errno);
@@ -95,7 +92,7 @@ final class KqueueLibrary {
 
     /** {@code kqueue()}: a new kqueue descriptor, or {@code -errno}. */
     int kqueue() {
-        MemorySegment s = io.weft.poller.sys.CallStates.current();
+        MemorySegment s = CallStates.current();
         try {
             return result((int) kqueue.invokeExact(s), s);
         } catch (Throwable t) {
@@ -108,7 +105,7 @@ final class KqueueLibrary {
      * stored, or {@code -errno}. {@code timeout} {@link MemorySegment#NULL} waits indefinitely.
      */
     int kevent(int kq, MemorySegment changes, int nchanges, MemorySegment events, int nevents, MemorySegment timeout) {
-        return kevent(kq, changes, nchanges, events, nevents, timeout, io.weft.poller.sys.CallStates.current());
+        return kevent(kq, changes, nchanges, events, nevents, timeout, CallStates.current());
     }
 
     /**
@@ -138,10 +135,6 @@ final class KqueueLibrary {
                 throw unexpected(t);
             }
         }
-    }
-
-    private static int result(int ret, MemorySegment state) {
-        return ret == -1 ? -(int) ERRNO.get(state, 0L) : ret;
     }
 
     private static RuntimeException unexpected(Throwable t) {

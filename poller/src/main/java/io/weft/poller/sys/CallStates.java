@@ -2,10 +2,12 @@ package io.weft.poller.sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 
 /**
  * The scratch memory a downcall needs for the moment it runs: the slot the linker captures
@@ -26,8 +28,16 @@ import java.lang.invoke.MethodType;
  * scheduler, keep the thread-local slot. Reaching the carrier needs
  * {@code Thread.currentCarrierThread()}, which needs {@code java.lang} opened (as Weft's
  * scheduler always does); without it every thread uses its own slot, as before.
+ *
+ * <p>Every Weft downcall ({@code Libc}, {@code FileSyscalls}, {@code KqueueLibrary}) captures
+ * with {@link #CAPTURE_ERRNO} and turns its return value into {@link #result}'s form.
  */
 public final class CallStates {
+    /** The linker option every Weft downcall starts with: errno into the area it is given. */
+    public static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final VarHandle ERRNO = Linker.Option.captureStateLayout()
+            .varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
     /** The byte offset of a {@code struct iovec {void *base; size_t len;}} in a scratch area. */
     static final long IOVEC_OFFSET = 16;
     /** The size of a scratch area. */
@@ -77,6 +87,21 @@ public final class CallStates {
             }
         }
         return OWN.get();
+    }
+
+    /** The errno a downcall captured into {@code state}. */
+    public static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    /** A system call's result as Weft returns them: {@code ret}, or {@code -errno} when it is -1. */
+    public static int result(int ret, MemorySegment state) {
+        return ret == -1 ? -errno(state) : ret;
+    }
+
+    /** {@link #result(int, MemorySegment)} for calls that return a {@code long} ({@code ssize_t}). */
+    public static long result(long ret, MemorySegment state) {
+        return ret == -1 ? -errno(state) : ret;
     }
 
     private static MethodHandle currentCarrierHandle() {

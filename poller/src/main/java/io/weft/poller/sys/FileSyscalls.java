@@ -1,5 +1,7 @@
 package io.weft.poller.sys;
 
+import static io.weft.poller.sys.CallStates.result;
+import static io.weft.poller.sys.Downcalls.downcall;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -7,11 +9,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * The file system calls of the files module's blocking path ({@code openat}, {@code pread},
@@ -69,9 +68,6 @@ public final class FileSyscalls {
     /** macOS {@code fcntl} command: fsync and ask the drive to flush its cache (XNU bsd/sys/fcntl.h). */
     static final int F_FULLFSYNC = 51;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     // openat is variadic (the mode is the fourth argument, read only with O_CREAT).
     private static final MethodHandle OPENAT = downcall("openat",
@@ -115,30 +111,6 @@ public final class FileSyscalls {
         return macosX86 ? name + "$INODE64" : name;
     }
 
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
-        Linker.Option[] options = new Linker.Option[extra.length + 1];
-        options[0] = Linker.Option.captureCallState("errno");
-        System.arraycopy(extra, 0, options, 1, extra.length);
-        return LINKER.defaultLookup().find(name)
-                .map(symbol -> LINKER.downcallHandle(symbol, descriptor, options))
-                .orElseGet(() -> missing(name, descriptor));
-    }
-
-    /** A handle that throws, for a function this C library lacks (statx outside Linux). */
-    private static MethodHandle missing(String name, FunctionDescriptor descriptor) {
-        java.lang.invoke.MethodType type = descriptor.toMethodType().insertParameterTypes(0, MemorySegment.class);
-        MethodHandle thrower = java.lang.invoke.MethodHandles.throwException(type.returnType(), UnsupportedOperationException.class)
-                .bindTo(new UnsupportedOperationException(name + " is not in this platform's C library"));
-        return java.lang.invoke.MethodHandles.dropArguments(thrower, 0, type.parameterList());
-    }
-
-    private static long result(long ret, MemorySegment state) {
-        return ret == -1 ? -(int) ERRNO.get(state, 0L) : ret;
-    }
-
-    private static int result(int ret, MemorySegment state) {
-        return ret == -1 ? -(int) ERRNO.get(state, 0L) : ret;
-    }
 
     private static RuntimeException unexpected(Throwable t) {
         if (t instanceof RuntimeException r) return r;

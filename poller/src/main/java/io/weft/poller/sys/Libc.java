@@ -1,5 +1,7 @@
 package io.weft.poller.sys;
 
+import static io.weft.poller.sys.CallStates.result;
+import static io.weft.poller.sys.Downcalls.downcall;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -10,11 +12,8 @@ import io.weft.poller.faults.Faults;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * Downcalls into the C library, with errno captured by the linker
@@ -36,13 +35,8 @@ import java.lang.invoke.VarHandle;
  */
 public final class Libc {
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-
     /** The size of a call-state slot, for callers that bring their own. */
-    public static final long CALL_STATE_SIZE = CALL_STATE.byteSize();
+    public static final long CALL_STATE_SIZE = Linker.Option.captureStateLayout().byteSize();
 
     static {
         if (ADDRESS.byteSize() != 8) {
@@ -96,46 +90,10 @@ public final class Libc {
 
     private Libc() {}
 
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
-        Linker.Option[] options = new Linker.Option[extra.length + 1];
-        options[0] = CAPTURE_ERRNO;
-        System.arraycopy(extra, 0, options, 1, extra.length);
-        return LINKER.defaultLookup().find(name)
-                .map(symbol -> LINKER.downcallHandle(symbol, descriptor, options))
-                .orElseGet(() -> missing(name, descriptor));
-    }
-
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
-        return downcall(name, descriptor, new Linker.Option[0]);
-    }
-
-    /**
-     * A handle of the downcall's type that throws: Linux-only functions (eventfd, epoll,
-     * accept4, pipe2) are absent from the C library on macOS, where the kqueue backend still
-     * needs close, calloc and the rest of this class; calling a missing one says which it is.
-     */
-    private static MethodHandle missing(String name, FunctionDescriptor descriptor) {
-        java.lang.invoke.MethodType type = descriptor.toMethodType().insertParameterTypes(0, MemorySegment.class);
-        MethodHandle thrower = java.lang.invoke.MethodHandles.throwException(type.returnType(), UnsupportedOperationException.class)
-                .bindTo(new UnsupportedOperationException(name + " is not in this platform's C library"));
-        return java.lang.invoke.MethodHandles.dropArguments(thrower, 0, type.parameterList());
-    }
 
     /** Where the next downcall captures errno: the calling OS thread's ({@link CallStates}). */
     private static MemorySegment state() {
         return CallStates.current();
-    }
-
-    private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
-    }
-
-    private static long result(long ret, MemorySegment state) {
-        return ret == -1 ? -errno(state) : ret;
-    }
-
-    private static int result(int ret, MemorySegment state) {
-        return ret == -1 ? -errno(state) : ret;
     }
 
     private static AssertionError unexpected(Throwable t) {
