@@ -184,7 +184,10 @@ final class Carrier extends Thread implements CallStates.Lender {
         scheduler.watchDormancy().carrierAwake(); // before any task: see WatchDormancy
     }
 
-    /** {@link PinnedWatch}: asleep in its poller (or woken and about to leave), so no task runs here. */
+    /**
+     * {@link PinnedWatch}, and {@code WeftScheduler.close} waiting for quiet: asleep in its
+     * poller (or woken and about to leave), so no task runs here.
+     */
     boolean asleep() {
         return gate.state() != SleepGate.RUNNING;
     }

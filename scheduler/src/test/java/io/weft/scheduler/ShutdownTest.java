@@ -44,6 +44,27 @@ class ShutdownTest {
         assertEquals(0, weft.liveThreads());
     }
 
+    /**
+     * A thread started just before close: its carrier may already have taken it from the run
+     * queue and not yet run a line of it, so it is neither queued nor live yet. close must
+     * still wait for it (it once saw the scheduler quiet in that window and returned at once).
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void closeWaitsForAThreadItsCarrierIsStillMounting(Backend backend) throws Exception {
+        for (int round = 0; round < 200; round++) {
+            WeftScheduler weft = SchedulerFixture.start(backend, 1);
+            AtomicReference<Boolean> finished = new AtomicReference<>(false);
+            weft.startVirtualThread(() -> {
+                LockSupport.parkNanos(2_000_000);
+                finished.set(true);
+            });
+            weft.close();
+            int r = round;
+            assertTrue(finished.get(), () -> "round " + r + ": close did not wait for a thread started before it");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("backends")
     void closeWakesWaitingThreadsWithAnExceptionAfterTheGracePeriod(Backend backend) throws Exception {
