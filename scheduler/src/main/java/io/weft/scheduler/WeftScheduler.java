@@ -558,7 +558,7 @@ public final class WeftScheduler implements Executor, AutoCloseable {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
-    /** Waits until {@link #quiet()}; false on timeout. */
+    /** Waits until {@link Quiescence#quiet}; false on timeout. */
     private boolean awaitQuiet(long nanos) {
         long deadline = System.nanoTime() + nanos;
         while (!quiet()) {
@@ -568,19 +568,15 @@ public final class WeftScheduler implements Executor, AutoCloseable {
         return true;
     }
 
-    /**
-     * No thread alive, none queued, and none between the two. A thread counts as live only
-     * from its first line ({@link #track}); before that its carrier has taken it from the run
-     * queue and is mounting it, so the carrier is not asleep. Hence the order: live, queued,
-     * every carrier asleep, and live again (for a thread that became live after the first
-     * look and parked before the third).
-     */
     private boolean quiet() {
-        if (!liveThreads.isEmpty() || queued()) return false;
+        return Quiescence.quiet(liveThreads, this::queued, this::carriersAsleep);
+    }
+
+    private boolean carriersAsleep() {
         for (Carrier c : carriers) {
             if (!c.asleep()) return false;
         }
-        return liveThreads.isEmpty();
+        return true;
     }
 
     private boolean queued() {
