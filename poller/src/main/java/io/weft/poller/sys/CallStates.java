@@ -90,7 +90,7 @@ public final class CallStates {
     }
 
     /** The errno a downcall captured into {@code state}. */
-    public static int errno(MemorySegment state) {
+    private static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }
 

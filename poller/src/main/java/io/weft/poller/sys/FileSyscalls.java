@@ -68,7 +68,6 @@ public final class FileSyscalls {
     /** macOS {@code fcntl} command: fsync and ask the drive to flush its cache (XNU bsd/sys/fcntl.h). */
     static final int F_FULLFSYNC = 51;
 
-
     // openat is variadic (the mode is the fourth argument, read only with O_CREAT).
     private static final MethodHandle OPENAT = downcall("openat",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
@@ -110,7 +109,6 @@ public final class FileSyscalls {
         boolean macosX86 = PLATFORM == OsPlatform.MACOS && !OsPlatform.isArm64(System.getProperty("os.arch", ""));
         return macosX86 ? name + "$INODE64" : name;
     }
-
 
     private static RuntimeException unexpected(Throwable t) {
         if (t instanceof RuntimeException r) return r;

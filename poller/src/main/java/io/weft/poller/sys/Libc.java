@@ -90,7 +90,6 @@ public final class Libc {
 
     private Libc() {}
 
-
     /** Where the next downcall captures errno: the calling OS thread's ({@link CallStates}). */
     private static MemorySegment state() {
         return CallStates.current();

@@ -44,7 +44,7 @@ public final class SocketAddresses {
      * ones mapped), an IPv4 socket only IPv4 ones.
      */
     public static boolean fits(InetAddress ip, int family) {
-        return family != Sockets.AF_INET || ip.getAddress().length == 4;
+        return family != Sockets.AF_INET || ip instanceof Inet4Address;
     }
 
     /**
